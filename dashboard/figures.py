@@ -1,0 +1,295 @@
+"""Every figure of the product, computed in one place.
+
+Pages, the admin and the `stats` command all call these functions, so a
+number reads the same everywhere. Unless a name says otherwise a figure looks
+at `short_term` rows only. Each public function runs a fixed handful of
+queries whatever the archive's size, and `home` and `analytics` are cached
+under the archive's change marker, so an unchanged archive is never queried
+twice for the same page.
+"""
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+from django.core.cache import cache
+from django.db import connections
+from django.db.models import Count
+
+from . import archive
+from .models import Snapshot, TimeRange, Track
+
+SHORT = TimeRange.SHORT.value
+
+RANGES = {"6m": 6, "12m": 12, "24m": 24, "all": None}
+RANGE_LABELS = {
+    "6m": "6 months",
+    "12m": "12 months",
+    "24m": "24 months",
+    "all": "All time",
+}
+DEFAULT_RANGE = "12m"
+
+CACHE_SECONDS = 60 * 60
+
+
+@dataclass(frozen=True)
+class ArtistCount:
+    artist: str
+    snapshots: int
+
+
+@dataclass(frozen=True)
+class HomeFigures:
+    tracks_tracked: int
+    snapshots_taken: int
+    latest_snapshot: str | None
+    turnover_pct: int | None
+    consistent: ArtistCount | None
+    discoveries: list[tuple[str, int]] = field(default_factory=list)
+
+    def as_json(self):
+        return {
+            "tracks_tracked": self.tracks_tracked,
+            "snapshots_taken": self.snapshots_taken,
+            "turnover_pct": self.turnover_pct,
+            "consistent_artist": self.consistent and self.consistent.artist,
+            "consistent_appearances": (
+                self.consistent.snapshots if self.consistent else 0
+            ),
+            "discoveries": [[label, count] for label, count in self.discoveries],
+        }
+
+
+@dataclass(frozen=True)
+class AnalyticsFigures:
+    range_code: str
+    since: str | None
+    snapshots_in_range: int
+    growth: list[tuple[str, int, int]]
+    diversity: list[tuple[str, int]]
+    top_artists: list[ArtistCount]
+
+
+def _cursor():
+    return connections[archive.ALIAS].cursor()
+
+
+def month_label(year_month):
+    """Return 'Mar 2026' for '2026-03'; keep anything unparseable as it is."""
+    try:
+        year, month = (int(part) for part in year_month.split("-"))
+        return f"{calendar.month_abbr[month]} {year}"
+    except (ValueError, IndexError, AttributeError):
+        return str(year_month)
+
+
+def whole_percent(part, whole):
+    """Round half up, so 12.5 % reads 13 % as a person would expect."""
+    return (200 * part + whole) // (2 * whole)
+
+
+def tracks_tracked():
+    return Track.objects.count()
+
+
+def snapshot_dates():
+    """Return the distinct short-term snapshot dates, oldest first."""
+    return list(
+        Snapshot.objects.filter(time_range=SHORT)
+        .values_list("snapshot_date", flat=True)
+        .distinct()
+        .order_by("snapshot_date")
+    )
+
+
+def turnover(dates):
+    """Return the whole percent of the latest snapshot's tracks that were not
+    in the one before, or None with fewer than two snapshots."""
+    if len(dates) < 2:
+        return None
+    with _cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT COUNT(*), COUNT(*) - COUNT(earlier.track_id)
+            FROM snapshots AS latest
+            LEFT JOIN snapshots AS earlier
+              ON earlier.track_id = latest.track_id
+             AND earlier.snapshot_date = %s
+             AND earlier.time_range = %s
+            WHERE latest.snapshot_date = %s AND latest.time_range = %s
+            """,
+            [dates[-2], SHORT, dates[-1], SHORT],
+        )
+        size, new = cursor.fetchone()
+    if not size:
+        return None
+    return whole_percent(new, size)
+
+
+def consistent_artists(limit=10, since=None):
+    """Return the artists on the most distinct snapshot dates, ties broken by
+    name in ascending binary order."""
+    rows = Snapshot.objects.filter(time_range=SHORT)
+    if since:
+        rows = rows.filter(snapshot_date__gte=since)
+    ranked = (
+        rows.values("track__artist_name")
+        .annotate(dates=Count("snapshot_date", distinct=True))
+        .order_by("-dates", "track__artist_name")[:limit]
+    )
+    return [ArtistCount(row["track__artist_name"], row["dates"]) for row in ranked]
+
+
+def discoveries_per_month(since=None):
+    """Return [(label, count)] oldest first: short-term rows whose track has
+    no row, in any time range, on an earlier date, by month of the row."""
+    return [(month_label(month), count) for month, count in _discoveries(since)]
+
+
+def _discoveries(since=None):
+    """Return [('YYYY-MM', count)] of discoveries on or after `since`.
+
+    A track's short-term row is a discovery exactly when its date is the
+    track's first date anywhere; the primary key index answers that first
+    date without a lookup per row.
+    """
+    with _cursor() as cursor:
+        cursor.execute(
+            """
+            WITH first_seen AS (
+                SELECT track_id, MIN(snapshot_date) AS first_date
+                FROM snapshots GROUP BY track_id
+            )
+            SELECT substr(first_seen.first_date, 1, 7) AS month, COUNT(*)
+            FROM first_seen
+            JOIN snapshots AS row
+              ON row.track_id = first_seen.track_id
+             AND row.snapshot_date = first_seen.first_date
+             AND row.time_range = %s
+            WHERE first_seen.first_date >= %s
+            GROUP BY month
+            ORDER BY month
+            """,
+            [SHORT, since or ""],
+        )
+        return _fill_months(cursor.fetchall())
+
+
+def _fill_months(rows):
+    """Insert the months without discoveries as zeros, so a chart's gaps show."""
+    filled = []
+    for month, count in rows:
+        previous = _month_index(filled[-1][0]) if filled else None
+        current = _month_index(month)
+        if previous is not None and current is not None:
+            for index in range(previous + 1, current):
+                year, number = divmod(index, 12)
+                filled.append((f"{year:04d}-{number + 1:02d}", 0))
+        filled.append((month, count))
+    return filled
+
+
+def _month_index(month):
+    """Return months since year 0 for 'YYYY-MM', or None if it is not one."""
+    try:
+        year, number = (int(part) for part in month.split("-"))
+    except (ValueError, AttributeError):
+        return None
+    return year * 12 + number - 1 if 1 <= number <= 12 else None
+
+
+def artist_diversity(since=None):
+    """Return [(date, distinct artists)] for each short-term snapshot."""
+    with _cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT row.snapshot_date, COUNT(DISTINCT track.artist_name)
+            FROM snapshots AS row
+            JOIN tracks AS track ON track.track_id = row.track_id
+            WHERE row.time_range = %s AND row.snapshot_date >= %s
+            GROUP BY row.snapshot_date
+            ORDER BY row.snapshot_date
+            """,
+            [SHORT, since or ""],
+        )
+        return [(day, count) for day, count in cursor.fetchall()]
+
+
+def parse_range(code):
+    """Return a known range code; anything else means the default, 12m."""
+    return code if code in RANGES else DEFAULT_RANGE
+
+
+def range_start(code, latest):
+    """Return the first date ('YYYY-MM-DD') inside the range ending at the
+    latest snapshot, or None for all time.
+
+    The range is anchored on the latest snapshot rather than today, so an
+    archive that stopped growing still shows its last months.
+    """
+    months = RANGES[parse_range(code)]
+    if months is None or not latest:
+        return None
+    try:
+        end = datetime.date.fromisoformat(latest)
+    except ValueError:
+        return None
+    year, month = divmod(end.year * 12 + end.month - 1 - months, 12)
+    day = min(end.day, calendar.monthrange(year, month + 1)[1])
+    start = datetime.date(year, month + 1, day) + datetime.timedelta(days=1)
+    return start.isoformat()
+
+
+def _cached(name, compute, *args):
+    marker = archive.ensure_sound()
+    key = f"figures:{name}:{hash((marker, args))}"
+    value = cache.get(key)
+    if value is None:
+        with archive.reading():
+            value = compute(*args)
+        cache.set(key, value, CACHE_SECONDS)
+    return value
+
+
+def _home():
+    dates = snapshot_dates()
+    top = consistent_artists(limit=1)
+    return HomeFigures(
+        tracks_tracked=tracks_tracked(),
+        snapshots_taken=len(dates),
+        latest_snapshot=dates[-1] if dates else None,
+        turnover_pct=turnover(dates),
+        consistent=top[0] if top else None,
+        discoveries=discoveries_per_month(),
+    )
+
+
+def home():
+    """Return the home page's figures: cards and the discoveries chart."""
+    return _cached("home", _home)
+
+
+def _analytics(code):
+    dates = snapshot_dates()
+    since = range_start(code, dates[-1] if dates else None)
+    # Catalogue growth: discoveries a month and the running catalogue size,
+    # shown from the month the range starts in.
+    growth, total = [], 0
+    for month, count in _discoveries():
+        total += count
+        if month >= (since or "")[:7]:
+            growth.append((month_label(month), count, total))
+    return AnalyticsFigures(
+        range_code=code,
+        since=since,
+        snapshots_in_range=sum(1 for day in dates if day >= (since or "")),
+        growth=growth,
+        diversity=artist_diversity(since),
+        top_artists=consistent_artists(limit=10, since=since),
+    )
+
+
+def analytics(code):
+    """Return the analytics page's figures for a range code (6m, 12m, 24m, all)."""
+    return _cached("analytics", _analytics, parse_range(code))

@@ -1,0 +1,64 @@
+import json
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from dashboard import archive, figures
+
+
+class Command(BaseCommand):
+    help = "Print the archive's figures, the same ones the dashboard shows."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--json", action="store_true", help="Print one JSON object."
+        )
+        parser.add_argument(
+            "--db", type=Path, help="Read this archive instead of MUSIC_DB_PATH."
+        )
+
+    def handle(self, *args, json: bool, db: Path | None, **options):
+        if db is not None:
+            archive.point_at(db)
+        try:
+            home = figures.home()
+        except archive.ArchiveError as problem:
+            raise CommandError(problem.message) from None
+
+        if json:
+            self.stdout.write(_json(home.as_json()))
+            return
+        self.stdout.write(render_table(home))
+
+
+def _json(data):
+    return json.dumps(data, ensure_ascii=False)
+
+
+def render_table(home):
+    if home.turnover_pct is None:
+        turnover = "n/a (needs two snapshots)"
+    else:
+        turnover = f"{home.turnover_pct}% of the latest snapshot is new"
+    if home.consistent:
+        consistent = (
+            f"{home.consistent.artist} (in {home.consistent.snapshots} of "
+            f"{home.snapshots_taken} snapshots)"
+        )
+    else:
+        consistent = "n/a (no snapshots yet)"
+    cards = [
+        ("Tracks tracked", str(home.tracks_tracked)),
+        ("Snapshots taken", str(home.snapshots_taken)),
+        ("Latest snapshot", home.latest_snapshot or "none"),
+        ("Track turnover", turnover),
+        ("Most consistent artist", consistent),
+    ]
+    width = max(len(label) for label, _ in cards)
+    lines = [f"{label:<{width}}  {value}" for label, value in cards]
+    lines += ["", "Discoveries per month"]
+    if not home.discoveries:
+        lines.append("  none yet")
+    for label, count in home.discoveries:
+        lines.append(f"  {label:<8}  {count:>5}")
+    return "\n".join(lines)

@@ -1,0 +1,44 @@
+import pytest
+from django.core.cache import cache
+from django.db import connections
+
+from dashboard import archive
+from tests import archives
+
+
+@pytest.fixture(autouse=True)
+def _fresh_caches():
+    cache.clear()
+    archive._sound.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def use_archive():
+    """Point the archive connection at a file for one test, then restore it."""
+    connection = connections[archive.ALIAS]
+    original = connection.settings_dict["NAME"]
+
+    def point(path):
+        archive.point_at(path)
+        return path
+
+    yield point
+    connection.close()
+    connection.settings_dict["NAME"] = original
+
+
+@pytest.fixture
+def hand_archive(tmp_path, use_archive):
+    path = archives.build(
+        tmp_path / "music_time_machine.db",
+        archives.HAND_TRACKS,
+        archives.HAND_SNAPSHOTS,
+    )
+    return use_archive(path)
+
+
+@pytest.fixture
+def empty_archive(tmp_path, use_archive):
+    return use_archive(archives.build(tmp_path / "music_time_machine.db"))
