@@ -5,6 +5,8 @@ from django.db import connections
 from dashboard import archive
 from tests import archives
 
+pytest_plugins = ["tests.fixtures_browser", "tests.fixtures_spotify"]
+
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():

@@ -8,3 +8,7 @@ os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(50))
 from mtm_site.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+# Playwright's sync API runs an event loop in the test thread; the Django ORM
+# calls made by the same test are still synchronous and safe there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
