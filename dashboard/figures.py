@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.cache import cache
 from django.db import connections
-from django.db.models import Count
+from django.db.models import Count, Max, Min
 
 from . import archive
 from .models import Snapshot, TimeRange, Track
@@ -250,6 +250,55 @@ def _cached(name, compute, *args):
             value = compute(*args)
         cache.set(key, value, CACHE_SECONDS)
     return value
+
+
+def _date_span():
+    span = Snapshot.objects.filter(time_range=SHORT).aggregate(
+        first=Min("snapshot_date"), last=Max("snapshot_date")
+    )
+    return span["first"], span["last"]
+
+
+def date_span():
+    """Return the first and last short-term snapshot dates (None if none)."""
+    return _cached("date_span", _date_span)
+
+
+def track_stats(track_ids):
+    """Return {track_id: (snapshot dates it appears on, best rank)} for the
+    given tracks; tracks in no snapshot are left out.
+
+    A long-lived favourite can have tens of thousands of rows and its best
+    rank needs each of them, so every track's result is cached on its own
+    under the archive's change marker.
+    """
+    marker = archive.ensure_sound()
+    keys = {
+        f"figures:track_stats:{hash(marker)}:{track_id}": track_id
+        for track_id in track_ids
+    }
+    found = cache.get_many(list(keys))
+    stats = {keys[key]: value for key, value in found.items()}
+    missing = [track_id for key, track_id in keys.items() if key not in found]
+    if missing:
+        with archive.reading():
+            rows = (
+                Snapshot.objects.filter(track_id__in=missing)
+                .values("track_id")
+                .annotate(dates=Count("snapshot_date", distinct=True), best=Min("rank"))
+            )
+            fresh = {row["track_id"]: (row["dates"], row["best"]) for row in rows}
+        # Tracks without snapshots are cached too, as (0, None).
+        cache.set_many(
+            {
+                key: fresh.get(track_id, (0, None))
+                for key, track_id in keys.items()
+                if track_id in missing
+            },
+            CACHE_SECONDS,
+        )
+        stats.update(fresh)
+    return {track_id: value for track_id, value in stats.items() if value[0]}
 
 
 def _home():
