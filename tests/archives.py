@@ -30,9 +30,10 @@ def build(path, tracks=(), snapshots=(), schema=SCHEMA_SQL):
                 connection.execute(
                     "INSERT INTO tracks VALUES (?, ?, ?, ?, ?, ?, ?)", row
                 )
-            connection.executemany(
-                "INSERT INTO snapshots VALUES (?, ?, ?, ?)", snapshots
-            )
+            if snapshots:
+                connection.executemany(
+                    "INSERT INTO snapshots VALUES (?, ?, ?, ?)", snapshots
+                )
     finally:
         connection.close()
     return path

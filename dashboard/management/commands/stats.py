@@ -1,4 +1,5 @@
 import json
+import logging
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -17,7 +18,10 @@ class Command(BaseCommand):
             "--db", type=Path, help="Read this archive instead of MUSIC_DB_PATH."
         )
 
-    def handle(self, *args, json: bool, db: Path | None, **options):
+    def handle(self, *args, json: bool, db: Path | None, verbosity: int, **options):
+        if verbosity < 2:
+            # The reason is printed as one line; -v 2 adds the logged detail.
+            logging.getLogger("dashboard").setLevel(logging.ERROR)
         if db is not None:
             archive.point_at(db)
         try:
