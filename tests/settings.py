@@ -12,3 +12,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # Playwright's sync API runs an event loop in the test thread; the Django ORM
 # calls made by the same test are still synchronous and safe there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Tests run without collectstatic, so no manifest of hashed names exists.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Tests talk plain HTTP to the test client and the live server.
+SECURE_SSL_REDIRECT = False
+# No collectstatic either: let WhiteNoise find files where they are, as in DEBUG.
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True
