@@ -1,12 +1,12 @@
 from django.urls import path
-from django.views.generic import TemplateView
+
+from . import views
 
 app_name = "spotify_auth"
 
 urlpatterns = [
-    path(
-        "",
-        TemplateView.as_view(template_name="spotify_auth/landing.html"),
-        name="landing",
-    ),
+    path("", views.LandingView.as_view(), name="landing"),
+    path("start/", views.StartView.as_view(), name="start"),
+    path("callback/", views.CallbackView.as_view(), name="callback"),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
 ]
