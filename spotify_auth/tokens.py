@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.sessions.backends.base import UpdateError
-from django.db import DatabaseError
+from django.db import DatabaseError, OperationalError
 from django.utils import timezone
 
 from . import client
@@ -183,14 +183,27 @@ def _refresh_holding_lock(session, key):
 
 def _save(session):
     try:
-        session.save()
+        _patiently(session.save)
     except UpdateError as error:
         # The session row vanished: another request signed the person out.
         raise client.Revoked("the session was signed out meanwhile") from error
 
 
 def _stored(session, key):
-    return _parse(type(session)(session_key=key).load().get(SESSION_KEY))
+    data = _patiently(type(session)(session_key=key).load)
+    return _parse(data.get(SESSION_KEY))
+
+
+def _patiently(operation, attempts=20):
+    # SQLite refuses a statement outright ("locked") while another
+    # connection writes; a short wait is all it takes.
+    for attempt in range(attempts):
+        try:
+            return operation()
+        except OperationalError:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(_POLL)
 
 
 def _parse(data):

@@ -152,6 +152,8 @@ class StandInApp:
         endpoint = _endpoint(method, path)
         if endpoint is None:
             raise _api_error(404, "Service not found")
+        with self.state.lock:
+            self.state.api_requests[endpoint] += 1
         self.apply_fault(endpoint)
         grant = self.state.user_for(_bearer(environ))
         if grant is None:
@@ -240,6 +242,8 @@ class StandInApp:
             raise _api_error(fault.status or 503, "Service unavailable")
         if fault.kind == "html":
             raise Reply(fault.status or 200, _HTML_FAULT, "text/html; charset=utf-8")
+        if fault.kind == "incomplete":
+            raise _json(200, {"note": "nothing you expected"})
         if fault.kind == "forbidden":
             raise _api_error(403, "User not registered in the Developer Dashboard")
         if endpoint == "token":

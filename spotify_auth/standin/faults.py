@@ -9,6 +9,7 @@ KINDS = (
     "server_error",  # 5xx (status, default 503)
     "slow",  # wait `delay` seconds, then answer normally
     "html",  # an HTML page (status, default 200) instead of JSON
+    "incomplete",  # 200 with a JSON object that lacks every expected field
     "revoked",  # token endpoint: invalid_grant; Web API: 401
     "forbidden",  # 403, as for an account not on the app's user list
 )

@@ -25,6 +25,7 @@ class State:
             self.refresh_tokens = {}
             self.playlists = {}
             self.token_requests = Counter()
+            self.api_requests = Counter()
 
     def sign_in_as(self, spotify_id, display_name=None):
         """Make the consent page approve as another Spotify account."""
@@ -80,6 +81,7 @@ class State:
             return {
                 "listener": dict(self.listener),
                 "token_requests": dict(self.token_requests),
+                "api_requests": dict(self.api_requests),
                 "access_tokens": len(self.access_tokens),
                 "refresh_tokens": len(self.refresh_tokens),
                 "rotated_refresh_tokens": sum(
