@@ -37,6 +37,9 @@ class ArchiveErrorMiddleware:
         problem = archive.classify(exception)
         if problem.kind in {"locked", "corrupt", "not_database"}:
             return self.render(request, problem)
+        problem = archive.integrity_problem()
+        if problem is not None:
+            return self.render(request, problem)
         return None
 
     def render(self, request, problem):

@@ -44,3 +44,27 @@ def hand_archive(tmp_path, use_archive):
 @pytest.fixture
 def empty_archive(tmp_path, use_archive):
     return use_archive(archives.build(tmp_path / "music_time_machine.db"))
+
+
+@pytest.fixture
+def reader_client(client, django_user_model):
+    """A test client signed in as a staff member whose session holds live
+    Spotify tokens, for pages that read the archive and call no Spotify."""
+    import secrets
+    import time
+
+    from spotify_auth import tokens
+
+    user = django_user_model.objects.create_superuser("reader", password=None)
+    client.force_login(user)
+    session = client.session
+    tokens.put(
+        session,
+        tokens.Tokens(
+            access_token=secrets.token_urlsafe(16),
+            refresh_token=secrets.token_urlsafe(16),
+            expires_at=time.time() + 3600,
+        ),
+    )
+    session.save()
+    return client

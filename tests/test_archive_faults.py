@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.db import connections
 
 from dashboard import demo
@@ -84,17 +83,10 @@ def faulty(request, tmp_path, use_archive):
     return request.param, path, sentence, archives.digest(path)
 
 
-@pytest.fixture
-def staff_client(client):
-    user = get_user_model().objects.create_superuser("admin", password="unused-pw")
-    client.force_login(user)
-    return client
-
-
-def test_pages_say_what_is_wrong(staff_client, faulty):
+def test_pages_say_what_is_wrong(reader_client, faulty):
     kind, path, sentence, before = faulty
 
-    response = staff_client.get("/")
+    response = reader_client.get("/")
 
     assert response.status_code == 503
     assert sentence in html.unescape(response.text)
@@ -103,10 +95,10 @@ def test_pages_say_what_is_wrong(staff_client, faulty):
     assert archives.digest(path) == before
 
 
-def test_the_admin_says_what_is_wrong(staff_client, faulty):
+def test_the_admin_says_what_is_wrong(reader_client, faulty):
     kind, path, sentence, before = faulty
 
-    response = staff_client.get("/admin/dashboard/track/")
+    response = reader_client.get("/admin/dashboard/track/")
 
     assert response.status_code == 503
     assert sentence in html.unescape(response.text)
@@ -160,11 +152,11 @@ def locked_archive(hand_archive):
     connections["archive"].close()
 
 
-def test_a_locked_archive_is_reported_as_locked(staff_client, locked_archive):
+def test_a_locked_archive_is_reported_as_locked(reader_client, locked_archive):
     before = archives.digest(locked_archive)
 
-    response = staff_client.get("/")
-    admin_response = staff_client.get("/admin/dashboard/track/")
+    response = reader_client.get("/")
+    admin_response = reader_client.get("/admin/dashboard/track/")
 
     for page in (response, admin_response):
         assert page.status_code == 503
@@ -193,7 +185,7 @@ def test_the_stats_command_reports_a_lock(hand_archive):
     assert "locked by another program" in result.stderr
 
 
-def test_a_page_waits_out_a_short_lock(staff_client, hand_archive):
+def test_a_page_waits_out_a_short_lock(reader_client, hand_archive):
     """A lock shorter than the busy timeout is waited for, not reported."""
     writer = sqlite3.connect(
         hand_archive, isolation_level=None, check_same_thread=False
@@ -202,7 +194,7 @@ def test_a_page_waits_out_a_short_lock(staff_client, hand_archive):
     release = threading.Timer(0.3, lambda: writer.execute("ROLLBACK"))
     release.start()
     try:
-        response = staff_client.get("/")
+        response = reader_client.get("/")
     finally:
         release.join()
         writer.close()
@@ -210,11 +202,11 @@ def test_a_page_waits_out_a_short_lock(staff_client, hand_archive):
     assert response.status_code == 200
 
 
-def test_reading_never_creates_a_missing_archive(staff_client, tmp_path, use_archive):
+def test_reading_never_creates_a_missing_archive(reader_client, tmp_path, use_archive):
     path = use_archive(tmp_path / "nothing-here.db")
 
-    staff_client.get("/")
-    staff_client.get("/admin/dashboard/track/")
+    reader_client.get("/")
+    reader_client.get("/admin/dashboard/track/")
     run_stats("--db", str(path))
 
     assert sorted(os.listdir(tmp_path)) == []
