@@ -209,9 +209,11 @@ SPOTIFY_API_URL = env.str(
     default=f"{_standin_url}/v1" if SPOTIFY_STANDIN else "https://api.spotify.com/v1",
 )
 SPOTIFY_ALLOWED_USERS = env.list("SPOTIFY_ALLOWED_USERS", default=[])
-SPOTIFY_ADMIN_USERS = env.list(
-    "SPOTIFY_ADMIN_USERS", default=["demo-listener"] if SPOTIFY_STANDIN else []
-)
+SPOTIFY_ADMIN_USERS = env.list("SPOTIFY_ADMIN_USERS", default=[])
+if SPOTIFY_STANDIN and not SPOTIFY_ADMIN_USERS:
+    # The stand-in's only listener is the demo's admin, even when .env has
+    # an empty SPOTIFY_ADMIN_USERS= line copied from .env.example.
+    SPOTIFY_ADMIN_USERS = ["demo-listener"]
 SPOTIFY_TIMEOUT = env.float("SPOTIFY_TIMEOUT", default=10.0)
 
 LOGIN_URL = "spotify_auth:landing"
@@ -235,5 +237,7 @@ LOGGING = {
     "loggers": {
         # runserver's access log: through the same redacting handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
+        # runserver prints this line itself; once is enough.
+        "django.utils.autoreload": {"level": "WARNING"},
     },
 }
