@@ -7,11 +7,13 @@ from django.shortcuts import render
 logger = logging.getLogger(__name__)
 
 
-def _error(request, status, title, sentence):
+def _error(request, status, title, sentence, bare=False):
+    # `bare` leaves out the navigation, which reads the session and the user:
+    # a 500 may come from exactly that failing.
     return render(
         request,
         "error.html",
-        {"status": status, "title": title, "sentence": sentence},
+        {"status": status, "title": title, "sentence": sentence, "bare": bare},
         status=status,
     )
 
@@ -58,4 +60,5 @@ def server_error(request):
         "Something went wrong",
         "The page failed on the server. The error has been logged; nothing you "
         "stored was changed.",
+        bare=True,
     )

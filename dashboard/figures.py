@@ -353,3 +353,210 @@ def _analytics(code):
 def analytics(code):
     """Return the analytics page's figures for a range code (6m, 12m, 24m, all)."""
     return _cached("analytics", _analytics, parse_range(code))
+
+
+# Track history, snapshot comparison and archive status (dashboard pages).
+
+
+@dataclass(frozen=True)
+class TrackInfo:
+    track_id: str
+    name: str
+    artist: str
+    album: str | None = None
+    duration_ms: int | None = None
+    spotify_url: str | None = None
+
+
+@dataclass(frozen=True)
+class TrackHistory:
+    track: TrackInfo
+    # One label per short-term snapshot from first to last sighting, plus any
+    # date the track was seen on in another range only.
+    labels: list[str]
+    # {time_range: [rank or None for each label]}
+    ranks: dict[str, list[int | None]]
+    # [(date, {time_range: rank})] for the dates the track was seen on.
+    sightings: list[tuple[str, dict[str, int]]]
+    first_seen: str | None
+    last_seen: str | None
+    peak_rank: int | None
+    peak_date: str | None
+    short_snapshots: int
+    snapshots_since_first: int
+
+
+@dataclass(frozen=True)
+class Move:
+    track: TrackInfo
+    before: int | None
+    after: int | None
+
+    @property
+    def change(self):
+        """Return places climbed (positive) or fallen (negative)."""
+        if self.before is None or self.after is None:
+            return None
+        return self.before - self.after
+
+
+@dataclass(frozen=True)
+class Comparison:
+    before: str
+    after: str
+    entered: list[Move]
+    left: list[Move]
+    climbed: list[Move]
+    fell: list[Move]
+    held: list[Move]
+
+
+@dataclass(frozen=True)
+class ArchiveStatus:
+    tracks: int
+    snapshot_rows: int
+    snapshots_taken: int
+    first_snapshot: str | None
+    latest_snapshot: str | None
+
+
+def dates():
+    """Return the short-term snapshot dates, oldest first (cached)."""
+    return _cached("dates", snapshot_dates)
+
+
+def _track_info(row):
+    track_id, name, artist, album, duration_ms, spotify_url = row
+    return TrackInfo(track_id, name, artist, album, duration_ms, spotify_url)
+
+
+def _track_history(track_id, all_dates):
+    found = Track.objects.filter(track_id=track_id).values_list(
+        "track_id", "name", "artist_name", "album_name", "duration_ms", "spotify_url"
+    )
+    if not found:
+        return None
+    track = _track_info(found[0])
+    # The primary key starts with track_id, so this reads one index range.
+    rows = Snapshot.objects.filter(track_id=track_id).values_list(
+        "snapshot_date", "time_range", "rank"
+    )
+    seen = {}
+    for day, time_range, rank in rows.order_by():
+        seen.setdefault(day, {})[time_range] = rank
+    sightings = sorted(seen.items())
+    if not sightings:
+        return TrackHistory(track, [], {}, [], None, None, None, None, 0, 0)
+
+    first, last = sightings[0][0], sightings[-1][0]
+    labels = sorted({day for day in all_dates if first <= day <= last} | set(seen))
+    ranks = {
+        time_range: [seen.get(day, {}).get(time_range) for day in labels]
+        for time_range in TimeRange.values
+    }
+    short = [(ranked[SHORT], day) for day, ranked in sightings if SHORT in ranked]
+    peak_rank, peak_date = min(short) if short else (None, None)
+    return TrackHistory(
+        track=track,
+        labels=labels,
+        ranks=ranks,
+        sightings=sightings,
+        first_seen=first,
+        last_seen=last,
+        peak_rank=peak_rank,
+        peak_date=peak_date,
+        short_snapshots=len(short),
+        snapshots_since_first=sum(1 for day in all_dates if day >= first),
+    )
+
+
+def track_history(track_id):
+    """Return a track's ranks across snapshots, or None if it is not in the
+    catalogue."""
+    return _cached("track_history", _track_history, track_id, tuple(dates()))
+
+
+def _compare(before, after):
+    with _cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT row.snapshot_date, row.rank, row.track_id,
+                   COALESCE(track.name, row.track_id),
+                   COALESCE(track.artist_name, ''), track.album_name
+            FROM snapshots AS row
+            LEFT JOIN tracks AS track ON track.track_id = row.track_id
+            WHERE row.time_range = %s AND row.snapshot_date IN (%s, %s)
+            """,
+            [SHORT, before, after],
+        )
+        rows = cursor.fetchall()
+    ranks = {before: {}, after: {}}
+    tracks = {}
+    for day, rank, track_id, name, artist, album in rows:
+        ranks[day][track_id] = rank
+        tracks[track_id] = TrackInfo(track_id, name, artist, album)
+    old, new = ranks[before], ranks[after]
+    moves = [
+        Move(tracks[track_id], old.get(track_id), new.get(track_id))
+        for track_id in tracks
+    ]
+    both = [move for move in moves if move.change is not None]
+    return Comparison(
+        before=before,
+        after=after,
+        entered=sorted(
+            (move for move in moves if move.before is None), key=lambda m: m.after
+        ),
+        left=sorted(
+            (move for move in moves if move.after is None), key=lambda m: m.before
+        ),
+        climbed=sorted(
+            (move for move in both if move.change > 0),
+            key=lambda m: (-m.change, m.after),
+        ),
+        fell=sorted(
+            (move for move in both if move.change < 0),
+            key=lambda m: (m.change, m.after),
+        ),
+        held=sorted((move for move in both if move.change == 0), key=lambda m: m.after),
+    )
+
+
+def compare(before, after):
+    """Return what entered, left, climbed and fell in the short-term top 50
+    between two snapshot dates."""
+    return _cached("compare", _compare, before, after)
+
+
+def _archive_status():
+    span = _date_span()
+    return ArchiveStatus(
+        tracks=tracks_tracked(),
+        snapshot_rows=Snapshot.objects.count(),
+        snapshots_taken=len(snapshot_dates()),
+        first_snapshot=span[0],
+        latest_snapshot=span[1],
+    )
+
+
+def archive_status():
+    """Return the archive's row counts and snapshot dates."""
+    return _cached("archive_status", _archive_status)
+
+
+def snapshot_rows(batch=2000):
+    """Yield every snapshot row with its track's name and artist, oldest
+    first, reading `batch` rows at a time so an export never holds them all."""
+    archive.ensure_sound()
+    with archive.reading(), _cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT row.snapshot_date, row.time_range, row.rank, row.track_id,
+                   track.name, track.artist_name
+            FROM snapshots AS row
+            LEFT JOIN tracks AS track ON track.track_id = row.track_id
+            ORDER BY row.snapshot_date, row.time_range, row.rank, row.track_id
+            """
+        )
+        while rows := cursor.fetchmany(batch):
+            yield from rows

@@ -1,0 +1,99 @@
+"""Forms for the dashboard's actions, and one-time form tokens.
+
+A one-time token is issued into the session with the form and consumed when
+the form is posted. Consuming is a `cache.add`, which only one of several
+concurrent requests can win, so a double-clicked "Create playlist" creates
+one playlist. With more than one server process the cache must be shared
+(database, Redis or Memcached) for that to hold across processes.
+"""
+
+import secrets
+
+from django import forms
+from django.core.cache import cache
+
+from .playlists import NAME_MAX
+from .snapshots import CLEAR_PHRASE
+
+ONCE_KEY = "dashboard_once"
+ONCE_KEEP = 20
+ONCE_SECONDS = 60 * 60 * 24
+
+
+def issue_token(session, purpose):
+    """Return a new one-time token for `purpose`, remembered in the session."""
+    token = secrets.token_urlsafe(24)
+    issued = session.get(ONCE_KEY, {})
+    issued[purpose] = [*issued.get(purpose, [])[-(ONCE_KEEP - 1) :], token]
+    session[ONCE_KEY] = issued
+    return token
+
+
+def consume_token(session, purpose, token):
+    """Return True for the one request that spends `token`, False for any
+    other: unknown, spent before, or spent by a concurrent request."""
+    issued = session.get(ONCE_KEY, {}).get(purpose, [])
+    if not token or token not in issued:
+        return False
+    if not cache.add(f"{ONCE_KEY}:{purpose}:{token}", True, ONCE_SECONDS):
+        return False
+    issued.remove(token)
+    session.modified = True
+    return True
+
+
+def token_spent(purpose, token):
+    return bool(token) and cache.get(f"{ONCE_KEY}:{purpose}:{token}") is not None
+
+
+class PlaylistForm(forms.Form):
+    name = forms.CharField(
+        label="Playlist name",
+        max_length=NAME_MAX,
+        error_messages={
+            "required": "Give the playlist a name.",
+            "max_length": f"Keep the name to {NAME_MAX} characters or fewer.",
+        },
+    )
+    token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise forms.ValidationError("Give the playlist a name.")
+        return name
+
+
+class ClearDataForm(forms.Form):
+    confirm = forms.CharField(
+        label=f"Type “{CLEAR_PHRASE}” to confirm",
+        max_length=50,
+        error_messages={"required": f"Type “{CLEAR_PHRASE}” to confirm."},
+    )
+
+    def clean_confirm(self):
+        typed = " ".join(self.cleaned_data["confirm"].split()).casefold()
+        if typed != CLEAR_PHRASE:
+            raise forms.ValidationError(
+                f"That does not match “{CLEAR_PHRASE}”, so nothing was cleared."
+            )
+        return typed
+
+
+class CompareForm(forms.Form):
+    before = forms.ChoiceField(label="From snapshot")
+    after = forms.ChoiceField(label="To snapshot")
+
+    def __init__(self, *args, dates, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(day, day) for day in reversed(dates)]
+        self.fields["before"].choices = choices
+        self.fields["after"].choices = choices
+
+
+class TimeCapsuleForm(forms.Form):
+    date = forms.ChoiceField(label="Snapshot date")
+
+    def __init__(self, *args, dates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].choices = [(day, day) for day in reversed(dates)]
