@@ -5,7 +5,7 @@ import time
 import pytest
 from django.contrib.sessions.models import Session
 
-from spotify_auth import tokens
+from spotify_auth import client, tokens
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "archive"])
 
@@ -162,3 +162,34 @@ def test_a_view_gets_a_live_access_token(rf, signed_in_client, standin):
 
     assert standin.state.user_for(access_token)["user"]["id"] == "demo-listener"
     assert standin.state.token_requests["refresh_token"] == 1
+
+
+def test_a_view_keeps_a_live_token_while_spotify_cannot_refresh(
+    rf, signed_in_client, standin
+):
+    old = expire_soon(signed_in_client, 60)
+    standin.faults.set("server_error", "token")
+    request = rf.get("/")
+    request.session = signed_in_client.session
+
+    assert tokens.access_token(request) == old["access_token"]
+
+
+def test_a_view_hears_when_an_expired_token_cannot_be_refreshed(
+    rf, signed_in_client, standin
+):
+    expire_soon(signed_in_client, -1)
+    standin.faults.set("server_error", "token")
+    request = rf.get("/")
+    request.session = signed_in_client.session
+
+    with pytest.raises(client.Unavailable):
+        tokens.access_token(request)
+
+
+def test_a_view_without_tokens_hears_it_is_not_connected(rf, standin):
+    request = rf.get("/")
+    request.session = {}
+
+    with pytest.raises(client.Revoked):
+        tokens.access_token(request)
