@@ -1,0 +1,170 @@
+"""Every dashboard page in Chromium: no console errors or CSP violations,
+charts drawn, a playlist made on the stand-in, and a screenshot of each page
+in light and dark saved to screenshots/ at the repository root."""
+
+import sqlite3
+
+import pytest
+from django.conf import settings
+
+from tests.fixtures_spotify import browser_sign_in
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.django_db(transaction=True, databases=["default", "archive"]),
+]
+
+# Chromium asks every origin for /favicon.ico; the site has none.
+MISSING_FAVICON = "the server responded with a status of 404"
+SCREENSHOTS = settings.BASE_DIR / "screenshots"
+
+CHARTS_DRAWN = """
+() => [...document.querySelectorAll("canvas[data-chart]")].map((canvas) => {
+  const chart = window.Chart && window.Chart.getChart(canvas);
+  const { width, height } = canvas;
+  const pixels = canvas.getContext("2d").getImageData(0, 0, width, height).data;
+  let painted = 0;
+  for (let i = 3; i < pixels.length; i += 4) {
+    if (pixels[i] !== 0) painted += 1;
+  }
+  return { id: canvas.id, chart: Boolean(chart), painted };
+})
+"""
+
+
+def problems(page):
+    return [problem for problem in page.problems if MISSING_FAVICON not in problem]
+
+
+def a_track_and_two_dates(path):
+    connection = sqlite3.connect(path)
+    try:
+        (track_id,) = connection.execute(
+            # The longest-lived track, for a chart with some history.
+            "SELECT track_id FROM snapshots GROUP BY track_id "
+            "ORDER BY COUNT(DISTINCT time_range) DESC, COUNT(*) DESC LIMIT 1"
+        ).fetchone()
+        dates = [
+            day
+            for (day,) in connection.execute(
+                "SELECT DISTINCT snapshot_date FROM snapshots ORDER BY 1"
+            )
+        ]
+    finally:
+        connection.close()
+    return track_id, dates
+
+
+def pages(live_url, track_id, dates):
+    return {
+        "home": "/",
+        "analytics": "/analytics/?range=all",
+        "playlists": "/playlists/",
+        "playlist-preview": "/playlists/forgotten-gems/",
+        "time-capsule": f"/playlists/time-capsule/?date={dates[0]}",
+        "track": f"/tracks/{track_id}/",
+        "compare": "/compare/",
+        "settings": "/settings/",
+        "clear": "/settings/clear/",
+        "not-found": "/no/such/page/",
+    }
+
+
+CHARTS = {
+    "home": ["discoveries"],
+    "analytics": ["growth", "diversity"],
+    "track": ["rank-history"],
+}
+
+
+def test_every_page_loads_cleanly_draws_its_charts_and_is_photographed(
+    live_server, live_standin, demo_archive, page
+):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    track_id, dates = a_track_and_two_dates(demo_archive)
+    browser_sign_in(page, f"{live_server.url}/")
+
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme, reduced_motion="reduce")
+        for name, path in pages(live_server.url, track_id, dates).items():
+            response = page.goto(f"{live_server.url}{path}")
+            page.wait_for_load_state("load")
+            expected = 404 if name == "not-found" else 200
+            assert response.status == expected, name
+
+            drawn = page.evaluate(CHARTS_DRAWN)
+            assert [chart["id"] for chart in drawn] == CHARTS.get(name, []), name
+            for chart in drawn:
+                assert chart["chart"], f"{name}: {chart['id']} has no Chart"
+                assert chart["painted"] > 500, f"{name}: {chart['id']} is blank"
+
+            background = page.evaluate(
+                "getComputedStyle(document.body).backgroundColor"
+            )
+            assert (background == "rgb(18, 20, 18)") == (scheme == "dark"), name
+            page.screenshot(path=SCREENSHOTS / f"{name}-{scheme}.png", full_page=True)
+
+    assert problems(page) == []
+
+
+def test_a_playlist_is_made_once_on_a_double_click(
+    live_server, live_standin, demo_archive, page
+):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    browser_sign_in(page, f"{live_server.url}/playlists/current-rotation/")
+    name = page.get_by_label("Playlist name")
+    assert name.input_value().startswith("Current Rotation - ")
+
+    name.fill("From the browser")
+    page.get_by_role("button", name="Create playlist").dblclick()
+    page.wait_for_url("**/playlists/made/**")
+
+    (playlist,) = live_standin.state.playlists.values()
+    assert playlist["name"] == "From the browser"
+    assert len(playlist["items"]) == 50
+    link = page.get_by_role("link", name="Open “From the browser” in Spotify")
+    assert link.get_attribute("href") == playlist["external_urls"]["spotify"]
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        page.screenshot(path=SCREENSHOTS / f"playlist-made-{scheme}.png")
+    assert problems(page) == []
+
+
+def test_a_snapshot_taken_from_settings_reports_what_changed(
+    live_server, live_standin, demo_archive, page
+):
+    browser_sign_in(page, f"{live_server.url}/settings/")
+
+    page.get_by_role("button", name="Take a snapshot now").click()
+    page.wait_for_load_state("load")
+
+    assert "already saved" in page.locator(".messages").inner_text() or (
+        "Saved the snapshot" in page.locator(".messages").inner_text()
+    )
+    assert problems(page) == []
+
+
+def test_the_first_tab_reaches_the_skip_link(
+    live_server, live_standin, demo_archive, page
+):
+    browser_sign_in(page, f"{live_server.url}/")
+
+    page.keyboard.press("Tab")
+
+    assert page.evaluate("document.activeElement.textContent") == "Skip to content"
+
+
+def test_a_phone_sized_screen_needs_no_sideways_scrolling(
+    live_server, live_standin, hostile_archive, page
+):
+    page.set_viewport_size({"width": 375, "height": 740})
+    browser_sign_in(page, f"{live_server.url}/")
+
+    for path in ("/", "/playlists/current-rotation/", "/compare/", "/settings/"):
+        page.goto(f"{live_server.url}{path}")
+        root = "document.documentElement"
+        overflow = page.evaluate(f"{root}.scrollWidth - {root}.clientWidth")
+        assert overflow <= 0, path
+        name = path.strip("/").replace("/", "-") or "home"
+        page.screenshot(path=SCREENSHOTS / f"phone-{name}-light.png", full_page=True)
+    assert problems(page) == []
