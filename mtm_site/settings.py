@@ -112,6 +112,10 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
     "archive": archive_database(MUSIC_DB_PATH),
 }
+# Keep connections to Django's own database between requests; the archive's
+# is opened afresh each request, so a replaced or deleted file is noticed.
+DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASE_ROUTERS = ["mtm_site.routers.ArchiveRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -11,33 +11,32 @@ gunicorn with two workers and DEBUG off, and then:
 2. mixed: home, analytics and track pages, while a writer process adds a
    snapshot to the archive every half second.
 
-Each request opens a fresh connection (gunicorn's sync workers close it
-anyway). It prints requests per second, p50/p95/p99 latency and every
-non-200 answer, and exits non-zero on any error. Nothing leaves 127.0.0.1:
+The load comes from wrk (Debian's package, installed here if missing), a C
+client light enough to leave the two cores to gunicorn; gunicorn's sync
+workers close every connection, so each request connects afresh. It prints
+requests per second, p50/p95/p99 latency and the count of non-200 answers
+and socket errors, and exits non-zero on any error. Nothing leaves 127.0.0.1:
 the Spotify URLs point at a closed local port, and no page here calls them.
 """
 
 import argparse
 import datetime
-import http.client
 import os
 import random
 import secrets
 import signal
 import socket
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
-from collections import Counter
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 GUNICORN = str(Path(PYTHON).with_name("gunicorn"))
+WRK = "/usr/bin/wrk"
 
 
 def free_port():
@@ -149,6 +148,14 @@ def start_gunicorn(env, port):
     raise SystemExit("gunicorn did not start within 30 s")
 
 
+def ensure_wrk():
+    if Path(WRK).exists():
+        return
+    if os.geteuid() != 0:
+        raise SystemExit("wrk is needed: sudo apt-get install wrk")
+    subprocess.run(["apt-get", "install", "-y", "-qq", "wrk"], check=True)
+
+
 def writer(archive, seconds):
     """Add one snapshot (50 rows in each time range) every half second."""
     connection = sqlite3.connect(archive, timeout=5)
@@ -176,47 +183,103 @@ def writer(archive, seconds):
     print(f"writer: {written} snapshots added", flush=True)
 
 
-def hammer(port, sessions, paths, seconds, clients):
-    """Run `clients` threads for `seconds`; return (latencies, statuses)."""
-    latencies, statuses, lock = [], Counter(), threading.Lock()
-    deadline = time.monotonic() + seconds
+WRK_SCRIPT = """
+local paths = {%(paths)s}
+local cookies = {%(cookies)s}
+local threads = {}
+local counter = 0
 
-    def client(number):
-        rng = random.Random(number)
-        cookie = f"sessionid={sessions[number % len(sessions)]}"
-        while time.monotonic() < deadline:
-            path = rng.choice(paths)
-            started = time.perf_counter()
-            try:
-                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-                connection.request("GET", path, headers={"Cookie": cookie})
-                response = connection.getresponse()
-                response.read()
-                status = response.status
-                connection.close()
-            except OSError as exc:
-                status = f"{type(exc).__name__}"
-            elapsed = time.perf_counter() - started
-            with lock:
-                latencies.append(elapsed)
-                statuses[status] += 1
+function setup(thread)
+  thread:set("number", counter)
+  counter = counter + 1
+  table.insert(threads, thread)
+end
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return latencies, statuses
+function init(args)
+  sent = 0
+  not_ok = 0
+end
+
+function request()
+  sent = sent + 1
+  local path = paths[(sent + number) %% #paths + 1]
+  local cookie = "sessionid=" .. cookies[number %% #cookies + 1]
+  return wrk.format("GET", path, {["Cookie"] = cookie})
+end
+
+function response(status, headers, body)
+  if status ~= 200 then
+    not_ok = not_ok + 1
+  end
+end
+
+function done(summary, latency, requests)
+  local not_ok = 0
+  for _, thread in ipairs(threads) do
+    not_ok = not_ok + thread:get("not_ok")
+  end
+  local errors = summary.errors
+  io.write(string.format(
+    "RESULT %%d %%d %%d %%d %%.2f %%.2f %%.2f\\n",
+    summary.requests, summary.duration, not_ok,
+    errors.connect + errors.read + errors.write + errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000,
+    latency:percentile(99) / 1000))
+end
+"""
 
 
-def report(name, seconds, latencies, statuses):
-    quantiles = statistics.quantiles(latencies, n=100)
-    errors = sum(count for status, count in statuses.items() if status != 200)
+def hammer(port, sessions, paths, seconds, clients, workdir):
+    """Run wrk for `seconds` with `clients` connections; return its figures."""
+    script = workdir / "load.lua"
+    script.write_text(
+        WRK_SCRIPT
+        % {
+            "paths": ", ".join(f'"{path}"' for path in paths),
+            "cookies": ", ".join(f'"{key}"' for key in sessions),
+        }
+    )
+    result = subprocess.run(
+        [
+            WRK,
+            "--threads",
+            "1",
+            "--connections",
+            str(clients),
+            "--duration",
+            f"{seconds:.0f}s",
+            "--timeout",
+            "10s",
+            "--script",
+            str(script),
+            f"http://127.0.0.1:{port}",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=seconds + 60,
+        check=True,
+    )
+    line = next(row for row in result.stdout.splitlines() if row.startswith("RESULT"))
+    requests, micros, not_ok, socket_errors, p50, p95, p99 = line.split()[1:]
+    return {
+        "requests": int(requests),
+        "seconds": int(micros) / 1e6,
+        "not_ok": int(not_ok),
+        "socket_errors": int(socket_errors),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+    }
+
+
+def report(name, figures):
+    errors = figures["not_ok"] + figures["socket_errors"]
     print(
-        f"{name}: {len(latencies)} requests in {seconds:.0f} s = "
-        f"{len(latencies) / seconds:.0f}/s; p50 {quantiles[49] * 1000:.1f} ms, "
-        f"p95 {quantiles[94] * 1000:.1f} ms, p99 {quantiles[98] * 1000:.1f} ms; "
-        f"errors {errors} {dict(statuses)}",
+        f"{name}: {figures['requests']} requests in {figures['seconds']:.1f} s = "
+        f"{figures['requests'] / figures['seconds']:.0f}/s; "
+        f"p50 {figures['p50']:.1f} ms, p95 {figures['p95']:.1f} ms, "
+        f"p99 {figures['p99']:.1f} ms; errors {errors} "
+        f"({figures['not_ok']} not 200, {figures['socket_errors']} socket)",
         flush=True,
     )
     return errors
@@ -232,6 +295,7 @@ def main():
         writer(options.writer, options.seconds)
         return
 
+    ensure_wrk()
     with tempfile.TemporaryDirectory(prefix="mtm-load-") as folder:
         workdir = Path(folder)
         archive, sessions = prepare_site(workdir, sessions=options.clients)
@@ -240,11 +304,13 @@ def main():
         port = free_port()
         server = start_gunicorn(env, port)
         try:
-            hammer(port, sessions, ["/"], 2, options.clients)  # warm both workers
+            # Warm both workers' caches first.
+            hammer(port, sessions, ["/"], 2, options.clients, workdir)
             errors = report(
                 "home only",
-                options.seconds,
-                *hammer(port, sessions, ["/"], options.seconds, options.clients),
+                hammer(
+                    port, sessions, ["/"], options.seconds, options.clients, workdir
+                ),
             )
             paths = ["/", "/", "/analytics/", *track_paths(archive)]
             write = subprocess.Popen(
@@ -259,8 +325,9 @@ def main():
             )
             errors += report(
                 "mixed, with a writer",
-                options.seconds,
-                *hammer(port, sessions, paths, options.seconds, options.clients),
+                hammer(
+                    port, sessions, paths, options.seconds, options.clients, workdir
+                ),
             )
             write.wait(timeout=options.seconds + 30)
         finally:

@@ -23,3 +23,4 @@ SECURE_SSL_REDIRECT = False
 # No collectstatic either: let WhiteNoise find files where they are, as in DEBUG.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
