@@ -7,6 +7,7 @@ def _archive_connection_created(sender, connection, **kwargs):
 
     if connection.alias == archive.ALIAS:
         connection.connection.text_factory = archive.decode_text
+        connection.connection.row_factory = archive.text_row
 
 
 class DashboardConfig(AppConfig):

@@ -130,6 +130,7 @@ def connect(file_path=None, timeout=2.0):
         raise missing(file_path)
     connection = sqlite3.connect(uri(file_path), uri=True, timeout=timeout)
     connection.text_factory = decode_text
+    connection.row_factory = text_row
     return connection
 
 
@@ -276,6 +277,20 @@ def decode_text(value):
     """Decode text from the archive, showing invalid UTF-8 as \ufffd
     rather than failing the whole page over one damaged name."""
     return value.decode("utf-8", "replace")
+
+
+def text_row(cursor, row):
+    """Return the row with BLOB values decoded as text.
+
+    The archive's schema has no BLOB column, but a damaged record header can
+    turn a name or a date into one; text keeps every comparison and page
+    working and shows the damage instead of failing on it.
+    """
+    if any(isinstance(value, bytes) for value in row):
+        return tuple(
+            decode_text(value) if isinstance(value, bytes) else value for value in row
+        )
+    return row
 
 
 _sound = {}
