@@ -481,10 +481,9 @@ def _compare(before, after):
         cursor.execute(
             """
             SELECT row.snapshot_date, row.rank, row.track_id,
-                   COALESCE(track.name, row.track_id),
-                   COALESCE(track.artist_name, ''), track.album_name
-            FROM snapshots AS row
-            LEFT JOIN tracks AS track ON track.track_id = row.track_id
+                   track.name, track.artist_name, track.album_name
+            FROM tracks AS track
+            CROSS JOIN snapshots AS row ON row.track_id = track.track_id
             WHERE row.time_range = %s AND row.snapshot_date IN (%s, %s)
             """,
             [SHORT, before, after],

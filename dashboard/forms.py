@@ -7,6 +7,7 @@ one playlist. With more than one server process the cache must be shared
 (database, Redis or Memcached) for that to hold across processes.
 """
 
+import bisect
 import secrets
 
 from django import forms
@@ -80,20 +81,56 @@ class ClearDataForm(forms.Form):
         return typed
 
 
+def snapshot_on_or_before(dates, day):
+    """Return the latest snapshot date on or before `day`, or None."""
+    index = bisect.bisect_right(dates, day)
+    return dates[index - 1] if index else None
+
+
+class SnapshotDateField(forms.DateField):
+    """A date picker that answers with the snapshot on or before the date.
+
+    A daily archive has thousands of snapshots, far too many for a list.
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(
+            *args, widget=forms.DateInput(attrs={"type": "date"}), **kwargs
+        )
+        self.dates = []
+
+    def set_dates(self, dates):
+        self.dates = dates
+        if dates:
+            self.widget.attrs.update(min=dates[0], max=dates[-1])
+
+    def clean(self, value):
+        day = super().clean(value)
+        if day is None:
+            return None
+        snapshot = snapshot_on_or_before(self.dates, day.isoformat())
+        if snapshot is None:
+            first = self.dates[0] if self.dates else "none yet"
+            raise forms.ValidationError(
+                f"There is no snapshot on or before {day.isoformat()}; the first "
+                f"is {first}."
+            )
+        return snapshot
+
+
 class CompareForm(forms.Form):
-    before = forms.ChoiceField(label="From snapshot")
-    after = forms.ChoiceField(label="To snapshot")
+    before = SnapshotDateField(label="From snapshot")
+    after = SnapshotDateField(label="To snapshot")
 
     def __init__(self, *args, dates, **kwargs):
         super().__init__(*args, **kwargs)
-        choices = [(day, day) for day in reversed(dates)]
-        self.fields["before"].choices = choices
-        self.fields["after"].choices = choices
+        for name in ("before", "after"):
+            self.fields[name].set_dates(dates)
 
 
 class TimeCapsuleForm(forms.Form):
-    date = forms.ChoiceField(label="Snapshot date")
+    date = SnapshotDateField(label="Snapshot date")
 
     def __init__(self, *args, dates, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["date"].choices = [(day, day) for day in reversed(dates)]
+        self.fields["date"].set_dates(dates)

@@ -4,6 +4,11 @@ Every window ("90 to 365 days ago", "the latest snapshot") is measured back
 from the latest short-term snapshot, not from today, like the analytics
 ranges: an archive that stopped growing a while ago still gives the same
 playlists it gave on the day of its last snapshot.
+
+The queries walk the catalogue and seek each track's rows in the primary key
+index (track_id, snapshot_date, time_range): the CROSS JOIN keeps SQLite from
+scanning a million rows for one date. As in every figure, a snapshot row
+whose track is missing from the catalogue is left out.
 """
 
 import datetime
@@ -152,11 +157,10 @@ def _days_between(earlier, later):
 def _ranked(day):
     rows = _rows(
         """
-        SELECT row.track_id, COALESCE(track.name, row.track_id),
-               COALESCE(track.artist_name, ''), track.album_name,
+        SELECT row.track_id, track.name, track.artist_name, track.album_name,
                row.rank
-        FROM snapshots AS row
-        LEFT JOIN tracks AS track ON track.track_id = row.track_id
+        FROM tracks AS track
+        CROSS JOIN snapshots AS row ON row.track_id = track.track_id
         WHERE row.snapshot_date = %s AND row.time_range = %s
         ORDER BY row.rank, row.track_id
         """,
@@ -176,11 +180,10 @@ def _forgotten_gems(latest):
     # NOT EXISTS seeks each candidate's rows in the primary key index.
     rows = _rows(
         """
-        SELECT row.track_id, COALESCE(track.name, row.track_id),
-               COALESCE(track.artist_name, ''), track.album_name,
+        SELECT row.track_id, track.name, track.artist_name, track.album_name,
                MIN(row.rank), MAX(row.snapshot_date), COUNT(*)
-        FROM snapshots AS row
-        LEFT JOIN tracks AS track ON track.track_id = row.track_id
+        FROM tracks AS track
+        CROSS JOIN snapshots AS row ON row.track_id = track.track_id
         WHERE row.time_range = %s AND row.snapshot_date BETWEEN %s AND %s
           AND NOT EXISTS (
               SELECT 1 FROM snapshots AS later
@@ -211,11 +214,10 @@ def _forgotten_gems(latest):
 def _recent_discoveries(latest):
     rows = _rows(
         """
-        SELECT row.track_id, COALESCE(track.name, row.track_id),
-               COALESCE(track.artist_name, ''), track.album_name,
+        SELECT row.track_id, track.name, track.artist_name, track.album_name,
                row.rank, row.time_range
-        FROM snapshots AS row
-        LEFT JOIN tracks AS track ON track.track_id = row.track_id
+        FROM tracks AS track
+        CROSS JOIN snapshots AS row ON row.track_id = track.track_id
         WHERE row.snapshot_date = %s
           AND NOT EXISTS (
               SELECT 1 FROM snapshots AS earlier

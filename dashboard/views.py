@@ -133,7 +133,11 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
         return playlists.select(source, date)
 
     def get(self, request, source):
-        date = request.GET.get("date")
+        capsule, date = None, None
+        if source in playlists.SOURCES and playlists.SOURCES[source].dated:
+            data = request.GET if "date" in request.GET else None
+            capsule = TimeCapsuleForm(data, dates=figures.dates())
+            date = capsule.cleaned_data["date"] if capsule.is_valid() else None
         selection = self.selection(source, date)
         form = PlaylistForm(
             initial={
@@ -141,7 +145,7 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
                 "token": issue_token(request.session, PLAYLIST_PURPOSE),
             }
         )
-        return self.render(selection, form)
+        return self.render(selection, form, capsule=capsule)
 
     def post(self, request, source):
         selection = self.selection(source, request.POST.get("date"))
@@ -211,16 +215,17 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
         }
         self.request.session[RESULTS_KEY] = dict(list(results.items())[-RESULTS_KEEP:])
 
-    def render(self, selection, form, status=200):
+    def render(self, selection, form, status=200, capsule=None):
+        if selection.source.dated and capsule is None:
+            initial = {"date": selection.date} if selection.date else None
+            capsule = TimeCapsuleForm(initial=initial, dates=figures.dates())
         context = {
             "selection": selection,
             "form": form,
+            "capsule_form": capsule,
+            "asked_date": self.request.GET.get("date", ""),
             "gems": selection.source.code == "forgotten-gems",
         }
-        if selection.source.dated:
-            dates = figures.dates()
-            initial = {"date": selection.date} if selection.date else None
-            context["capsule_form"] = TimeCapsuleForm(initial=initial, dates=dates)
         return render(self.request, self.template_name, context, status=status)
 
 
@@ -381,10 +386,15 @@ class TrackView(SpotifyLoginRequiredMixin, TemplateView):
             ],
             "Rank",
         )
+        table = [
+            (day, *(ranks.get(code) for code in RANGE_LABELS))
+            for day, ranks in history.sightings
+        ]
         return super().get_context_data(
             history=history,
             track=history.track,
             rank_chart=rank_chart,
+            rank_table=table,
             range_labels=RANGE_LABELS,
             **kwargs,
         )
@@ -404,6 +414,7 @@ class CompareView(SpotifyLoginRequiredMixin, TemplateView):
             data = {"before": dates[-2], "after": dates[-1]}
         form = CompareForm(data, dates=dates)
         context["form"] = form
+        context["asked"] = data
         if form.is_valid():
             context["comparison"] = figures.compare(
                 form.cleaned_data["before"], form.cleaned_data["after"]

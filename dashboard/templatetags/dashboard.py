@@ -1,7 +1,10 @@
 """Small display helpers for the dashboard's templates."""
 
+import html
+
 from django import template
 from django.urls import NoReverseMatch, reverse
+from django.utils.safestring import mark_safe
 
 register = template.Library()
 
@@ -46,3 +49,27 @@ def signed(number):
     if number < 0:
         return f"\u2212{-number}"
     return "0"
+
+
+@register.simple_tag
+def number_rows(rows):
+    """Return table rows for (label, number, ...) tuples, label as a row header
+    and None as a dash.
+
+    A daily archive's "all time" tables run to thousands of rows; building
+    them here is several times faster than a template loop.
+    """
+    built = []
+    for label, *values in rows:
+        cells = "".join(f'<td class="num">{_text(value)}</td>' for value in values)
+        built.append(f'<tr><th scope="row">{_text(label)}</th>{cells}</tr>')
+    # Every value above went through _text, which escapes it.
+    return mark_safe("".join(built))  # noqa: S308
+
+
+def _text(value):
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        return str(value)
+    return html.escape(str(value))

@@ -145,7 +145,7 @@ def test_the_csp_header_allows_only_own_scripts(client, demo_archive):
     assert "script-src 'self'" in response["Content-Security-Policy"]
 
 
-def test_a_snapshot_row_without_a_catalogue_entry_still_renders(
+def test_a_snapshot_row_without_a_catalogue_entry_is_left_out_as_in_figures(
     client, tmp_path, use_archive
 ):
     use_archive(
@@ -161,4 +161,5 @@ def test_a_snapshot_row_without_a_catalogue_entry_still_renders(
     )
 
     assert response.status_code == 200
-    assert "T000000000000000000001" in response.content.decode()
+    assert "T000000000000000000001" not in response.content.decode()
+    assert "There are no tracks for this playlist" in response.content.decode()

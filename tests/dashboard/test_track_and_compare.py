@@ -98,13 +98,39 @@ def test_the_compare_page_uses_the_last_two_snapshots(client, hand_archive):
     assert "2 entered, 0 left, 1 climbed, 2 fell" in response.content.decode()
 
 
-def test_the_compare_page_refuses_a_date_that_is_not_a_snapshot(client, hand_archive):
+def test_the_compare_page_refuses_a_date_before_the_first_snapshot(
+    client, hand_archive
+):
     response = client.get(
         reverse("dashboard:compare") + "?before=2026-01-10&after=1999-01-01"
     )
 
     assert response.context["comparison"] is None
-    assert "not a snapshot date" in response.content.decode()
+    assert "no snapshot on or before 1999-01-01" in response.content.decode()
+
+
+def test_the_compare_page_takes_the_snapshot_on_or_before_a_date(client, hand_archive):
+    response = client.get(
+        reverse("dashboard:compare") + "?before=2026-01-31&after=2026-03-19"
+    )
+
+    comparison = response.context["comparison"]
+    assert (comparison.before, comparison.after) == ("2026-01-10", "2026-02-14")
+
+
+def test_a_time_capsule_of_any_date_uses_the_snapshot_before_it(client, hand_archive):
+    response = client.get(
+        reverse("dashboard:playlist_preview", args=["time-capsule"])
+        + "?date=2026-02-20"
+    )
+
+    assert response.context["selection"].date == "2026-02-14"
+    assert "There is no snapshot on 2026-02-20" in response.content.decode()
+    assert [track.track_id for track in response.context["selection"].tracks] == [
+        "t1",
+        "t4",
+        "t2",
+    ]
 
 
 def test_the_compare_page_needs_two_snapshots(client, empty_archive):
