@@ -3,12 +3,15 @@
 A one-time token is issued into the session with the form and consumed when
 the form is posted. Consuming is a `cache.add`, which only one of several
 concurrent requests can win, so a double-clicked "Create playlist" creates
-one playlist. With more than one server process the cache must be shared
-(database, Redis or Memcached) for that to hold across processes.
+one playlist. The winner records its outcome under the token, so a duplicate
+waits for it and shows the same result. With more than one server process
+the cache must be shared (database, Redis or Memcached) for that to hold
+across processes.
 """
 
 import bisect
 import secrets
+import time
 
 from django import forms
 from django.core.cache import cache
@@ -19,6 +22,7 @@ from .snapshots import CLEAR_PHRASE
 ONCE_KEY = "dashboard_once"
 ONCE_KEEP = 20
 ONCE_SECONDS = 60 * 60 * 24
+OUTCOME_POLL = 0.1
 
 
 def issue_token(session, purpose):
@@ -45,6 +49,26 @@ def consume_token(session, purpose, token):
 
 def token_spent(purpose, token):
     return bool(token) and cache.get(f"{ONCE_KEY}:{purpose}:{token}") is not None
+
+
+def _outcome_key(purpose, owner, token):
+    return f"{ONCE_KEY}:{purpose}:{owner}:{token}:outcome"
+
+
+def record_outcome(purpose, owner, token, outcome):
+    """Keep what the request that spent `token` achieved, for its duplicates."""
+    cache.set(_outcome_key(purpose, owner, token), outcome, ONCE_SECONDS)
+
+
+def outcome(purpose, owner, token, wait=0.0):
+    """Return the recorded outcome for `token`, waiting up to `wait` seconds
+    for the request that spent it to finish; None if there is none yet."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = cache.get(_outcome_key(purpose, owner, token))
+        if found is not None or time.monotonic() >= deadline:
+            return found
+        time.sleep(OUTCOME_POLL)
 
 
 class PlaylistForm(forms.Form):

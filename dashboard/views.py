@@ -9,6 +9,7 @@ one sentence.
 import csv
 import logging
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import FileResponse, Http404, StreamingHttpResponse
 from django.shortcuts import redirect, render
@@ -27,14 +28,14 @@ from .forms import (
     TimeCapsuleForm,
     consume_token,
     issue_token,
+    outcome,
+    record_outcome,
     token_spent,
 )
 from .models import TimeRange
 
 logger = logging.getLogger(__name__)
 
-RESULTS_KEY = "dashboard_playlists"
-RESULTS_KEEP = 10
 PLAYLIST_PURPOSE = "playlist"
 RANGE_LABELS = dict(TimeRange.choices)
 
@@ -159,61 +160,60 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
         token = form.cleaned_data["token"]
         if not consume_token(request.session, PLAYLIST_PURPOSE, token):
             return self.already_sent(request, selection, form, token)
-        if not tokens.connected(request):
-            messages.error(request, "Connect Spotify first to create playlists.")
-            return self.render(selection, self.fresh(form), status=400)
+        result, status = self.publish(selection, form.cleaned_data["name"])
+        record_outcome(PLAYLIST_PURPOSE, request.user.pk, token, result)
+        return self.respond(result, status, selection, form, token)
 
-        name = form.cleaned_data["name"]
+    def publish(self, selection, name):
+        """Make the playlist; return (outcome, status) for `respond`."""
+        if not tokens.connected(self.request):
+            return {"failed": "Connect Spotify first to create playlists."}, 400
         try:
-            access_token = tokens.access_token(request)
             published = playlists.publish(
-                access_token,
+                tokens.access_token(self.request),
                 name,
                 f"{selection.source.label}, made by Music Time Machine.",
                 [track.uri for track in selection.addable],
             )
         except playlists.PartlyPublished as partial:
-            self.remember(token, partial.published, spotify_sentence(partial.error))
-            return redirect("dashboard:playlist_created", token=token)
+            problem = spotify_sentence(partial.error)
+            return _made(partial.published, problem), 200
         except client.SpotifyError as error:
-            messages.error(request, f"{spotify_sentence(error)} No playlist was made.")
-            return self.render(selection, self.fresh(form), status=502)
+            failed = f"{spotify_sentence(error)} No playlist was made."
+            return {"failed": failed}, 502
+        return _made(published, ""), 200
 
-        self.remember(token, published, "")
+    def respond(self, result, status, selection, form, token):
+        if result.get("failed"):
+            messages.error(self.request, result["failed"])
+            return self.render(selection, self.fresh(form), status=status)
         return redirect("dashboard:playlist_created", token=token)
 
     def already_sent(self, request, selection, form, token):
-        if token in self.request.session.get(RESULTS_KEY, {}):
-            return redirect("dashboard:playlist_created", token=token)
-        if token_spent(PLAYLIST_PURPOSE, token):
+        if not token_spent(PLAYLIST_PURPOSE, token):
+            messages.error(
+                request,
+                "This form had expired, so nothing was made. Check the name and "
+                "press Create playlist again.",
+            )
+            return self.render(selection, self.fresh(form), status=400)
+        # A double click: wait for the first request and show its result.
+        wait = settings.SPOTIFY_TIMEOUT * 2
+        result = outcome(PLAYLIST_PURPOSE, request.user.pk, token, wait=wait)
+        if result is None:
             messages.info(
                 request,
-                "This form was already sent and the playlist is being made. "
-                "It will appear in your Spotify library in a moment.",
+                "This form was already sent and the playlist is still being "
+                "made. It will appear in your Spotify library in a moment.",
             )
             return redirect("dashboard:playlists")
-        messages.error(
-            request,
-            "This form had expired, so nothing was made. Check the name and "
-            "press Create playlist again.",
-        )
-        return self.render(selection, self.fresh(form), status=400)
+        return self.respond(result, 502, selection, form, token)
 
     def fresh(self, form):
         """Return the form again with a new one-time token."""
         data = form.data.copy()
         data["token"] = issue_token(self.request.session, PLAYLIST_PURPOSE)
         return PlaylistForm(data)
-
-    def remember(self, token, published, problem):
-        results = self.request.session.get(RESULTS_KEY, {})
-        results[token] = {
-            "name": published.name,
-            "url": published.url,
-            "added": published.added,
-            "problem": problem,
-        }
-        self.request.session[RESULTS_KEY] = dict(list(results.items())[-RESULTS_KEEP:])
 
     def render(self, selection, form, status=200, capsule=None):
         if selection.source.dated and capsule is None:
@@ -229,12 +229,21 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
         return render(self.request, self.template_name, context, status=status)
 
 
+def _made(published, problem):
+    return {
+        "name": published.name,
+        "url": published.url,
+        "added": published.added,
+        "problem": problem,
+    }
+
+
 class PlaylistCreatedView(SpotifyLoginRequiredMixin, TemplateView):
     template_name = "dashboard/playlist_created.html"
 
     def get_context_data(self, **kwargs):
-        result = self.request.session.get(RESULTS_KEY, {}).get(kwargs["token"])
-        if result is None:
+        result = outcome(PLAYLIST_PURPOSE, self.request.user.pk, kwargs["token"])
+        if result is None or result.get("failed"):
             raise Http404("No playlist was made with this form.")
         return super().get_context_data(result=result, **kwargs)
 

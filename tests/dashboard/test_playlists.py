@@ -16,6 +16,7 @@ four-week (short-term) unless marked:
 """
 
 import datetime
+import time
 
 import pytest
 from django.urls import reverse
@@ -333,3 +334,77 @@ def test_the_made_page_of_an_unknown_form_is_a_404(client, playlist_archive):
     response = client.get(reverse("dashboard:playlist_created", args=["nothing"]))
 
     assert response.status_code == 404
+
+
+def _twin(client):
+    """Return a second client on the same session, as a second browser tab."""
+    from http.cookies import SimpleCookie
+
+    from django.test import Client
+
+    twin = Client(enforce_csrf_checks=True)
+    twin.cookies = SimpleCookie(client.cookies.output(header="", sep="\n"))
+    return twin
+
+
+def _post_at_once(client, url, data, gap=0.3):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections
+
+    twin = _twin(client)
+    data = {**data, "csrfmiddlewaretoken": client.csrf_token}
+
+    def send(which):
+        try:
+            if which:
+                time.sleep(gap)
+                return twin.post(url, data)
+            return client.raw_post(url, data)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(2) as pool:
+        return list(pool.map(send, [0, 1]))
+
+
+def test_a_second_click_while_the_first_is_working_shows_the_same_playlist(
+    client, playlist_archive, standin
+):
+    url = reverse("dashboard:playlist_preview", args=["current-rotation"])
+    token = _token(client, "current-rotation")
+    standin.faults.set("slow", "create_playlist", times=1, delay=1.0)
+
+    first, second = _post_at_once(client, url, {"name": "Twice", "token": token})
+
+    assert len(standin.state.playlists) == 1
+    assert first.status_code == second.status_code == 302
+    assert first["Location"] == second["Location"]
+
+
+def test_a_second_click_after_a_failure_shows_the_failure(
+    client, playlist_archive, standin
+):
+    url = reverse("dashboard:playlist_preview", args=["current-rotation"])
+    token = _token(client, "current-rotation")
+    standin.faults.set("forbidden", "create_playlist")
+
+    client.post(url, {"name": "Refused", "token": token})
+    second = client.post(url, {"name": "Refused", "token": token})
+
+    assert second.status_code == 502
+    assert "development mode" in second.content.decode()
+    assert standin.state.playlists == {}
+
+
+def test_a_time_capsule_playlist_holds_that_snapshot(client, playlist_archive, standin):
+    day = days_before(END, 200)
+    url = reverse("dashboard:playlist_preview", args=["time-capsule"])
+    page = client.get(f"{url}?date={day}")
+    token = page.context["form"]["token"].value()
+    assert f'name="date" value="{day}"' in page.content.decode()
+
+    client.post(url, {"name": "Capsule", "token": token, "date": day})
+
+    (playlist,) = standin.state.playlists.values()
+    assert playlist["items"] == [f"spotify:track:{IDS[n]}" for n in ("G1", "N1")]
