@@ -160,14 +160,15 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
         token = form.cleaned_data["token"]
         if not consume_token(request.session, PLAYLIST_PURPOSE, token):
             return self.already_sent(request, selection, form, token)
-        result, status = self.publish(selection, form.cleaned_data["name"])
+        result = self.publish(selection, form.cleaned_data["name"])
         record_outcome(PLAYLIST_PURPOSE, request.user.pk, token, result)
-        return self.respond(result, status, selection, form, token)
+        return self.respond(result, selection, form, token)
 
     def publish(self, selection, name):
-        """Make the playlist; return (outcome, status) for `respond`."""
+        """Make the playlist; return the outcome `respond` shows."""
         if not tokens.connected(self.request):
-            return {"failed": "Connect Spotify first to create playlists."}, 400
+            failed = "Connect Spotify first to create playlists."
+            return {"failed": failed, "status": 400}
         try:
             published = playlists.publish(
                 tokens.access_token(self.request),
@@ -176,17 +177,16 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
                 [track.uri for track in selection.addable],
             )
         except playlists.PartlyPublished as partial:
-            problem = spotify_sentence(partial.error)
-            return _made(partial.published, problem), 200
+            return _made(partial.published, spotify_sentence(partial.error))
         except client.SpotifyError as error:
             failed = f"{spotify_sentence(error)} No playlist was made."
-            return {"failed": failed}, 502
-        return _made(published, ""), 200
+            return {"failed": failed, "status": 502}
+        return _made(published, "")
 
-    def respond(self, result, status, selection, form, token):
+    def respond(self, result, selection, form, token):
         if result.get("failed"):
             messages.error(self.request, result["failed"])
-            return self.render(selection, self.fresh(form), status=status)
+            return self.render(selection, self.fresh(form), status=result["status"])
         return redirect("dashboard:playlist_created", token=token)
 
     def already_sent(self, request, selection, form, token):
@@ -207,7 +207,7 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
                 "made. It will appear in your Spotify library in a moment.",
             )
             return redirect("dashboard:playlists")
-        return self.respond(result, 502, selection, form, token)
+        return self.respond(result, selection, form, token)
 
     def fresh(self, form):
         """Return the form again with a new one-time token."""

@@ -168,3 +168,19 @@ def test_a_phone_sized_screen_needs_no_sideways_scrolling(
         name = path.strip("/").replace("/", "-") or "home"
         page.screenshot(path=SCREENSHOTS / f"phone-{name}-light.png", full_page=True)
     assert problems(page) == []
+
+
+def test_an_unreadable_archive_gets_a_page_in_the_sites_style(
+    live_server, live_standin, faulty_archive, page
+):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    browser_sign_in(page, f"{live_server.url}/settings/")
+
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        response = page.goto(f"{live_server.url}/")
+        assert response.status == 503
+        assert "is not a SQLite database" in page.locator(".problem").inner_text()
+        page.screenshot(path=SCREENSHOTS / f"archive-problem-{scheme}.png")
+    # Chromium reports the page's own 503 status as a console error.
+    assert [p for p in problems(page) if "status of 503" not in p] == []

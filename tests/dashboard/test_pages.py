@@ -163,3 +163,21 @@ def test_a_snapshot_row_without_a_catalogue_entry_is_left_out_as_in_figures(
     assert response.status_code == 200
     assert "T000000000000000000001" not in response.content.decode()
     assert "There are no tracks for this playlist" in response.content.decode()
+
+
+def test_a_hostile_track_page_escapes_its_name_in_title_and_heading(
+    client, hostile_archive
+):
+    from .conftest import spotify_id
+
+    response = client.get(reverse("dashboard:track", args=[spotify_id(1)]))
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert "<title>&quot;&gt;&lt;img src=x onerror=alert(1)&gt; ·" in html
+    assert "<img src=x" not in html
+    # The chart's JSON cannot close its script element.
+    assert (
+        "</script><"
+        not in html.split('id="rank-history-data"')[1].split("</script>")[0]
+    )
