@@ -492,6 +492,9 @@ def _compare(before, after):
     ranks = {before: {}, after: {}}
     tracks = {}
     for day, rank, track_id, name, artist, album in rows:
+        if day not in ranks:
+            # A damaged index can answer with a date that was not asked for.
+            continue
         ranks[day][track_id] = rank
         tracks[track_id] = TrackInfo(track_id, name, artist, album)
     old, new = ranks[before], ranks[after]

@@ -111,7 +111,11 @@ class Selection:
         """Return "<Label> - <Month Year>"; a time capsule names its date."""
         when = today
         if self.source.dated and self.date:
-            when = datetime.date.fromisoformat(self.date)
+            try:
+                when = datetime.date.fromisoformat(self.date)
+            except ValueError:
+                # A malformed date in the archive; today's month still reads.
+                when = today
         return f"{self.source.label} - {when:%B %Y}"
 
 
