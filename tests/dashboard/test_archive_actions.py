@@ -183,6 +183,17 @@ def test_a_clear_without_csrf_is_refused(client, hand_archive):
     assert archives.digest(hand_archive) == before
 
 
+def test_disconnecting_without_csrf_is_refused(client, hand_archive, standin):
+    response = client.raw_post(reverse("dashboard:disconnect"))
+
+    assert response.status_code == 403
+    assert "spotify_tokens" in client.session
+
+
+def test_a_copy_is_made_by_post_only(client, hand_archive):
+    assert client.get(DOWNLOAD).status_code == 405
+
+
 def test_disconnecting_clears_the_spotify_tokens(client, hand_archive, standin):
     response = client.post(reverse("dashboard:disconnect"), follow=True)
 
