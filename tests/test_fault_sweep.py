@@ -21,7 +21,16 @@ pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "arch
 
 FLIPS = 200
 SECONDS_PER_PAGE = 10
-PAGES = ["/", "/admin/dashboard/track/"]
+PAGES = [
+    "/",
+    "/analytics/?range=all",
+    "/playlists/",
+    "/playlists/current-rotation/",
+    "/compare/",
+    "/settings/",
+    "/snapshots.csv",
+    "/admin/dashboard/track/",
+]
 
 
 class Hang(Exception):
