@@ -423,7 +423,6 @@ class CompareView(SpotifyLoginRequiredMixin, TemplateView):
             data = {"before": dates[-2], "after": dates[-1]}
         form = CompareForm(data, dates=dates)
         context["form"] = form
-        context["asked"] = data
         if form.is_valid():
             context["comparison"] = figures.compare(
                 form.cleaned_data["before"], form.cleaned_data["after"]
@@ -460,8 +459,9 @@ class SnapshotsCsvView(SpotifyLoginRequiredMixin, View):
                 for row in figures.snapshot_rows():
                     yield writer.writerow([spreadsheet_safe(cell) for cell in row])
             except archive.ArchiveError as problem:
-                # Headers are sent; all that is left is to stop and log why.
+                # The status line is sent, so the last row has to say it.
                 logger.warning("CSV export stopped: %s", problem.kind)
+                yield writer.writerow([f"The export stopped early. {problem.message}"])
 
         filename = f"snapshots-{timezone.localdate().isoformat()}.csv"
         return StreamingHttpResponse(

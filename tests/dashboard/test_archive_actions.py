@@ -239,3 +239,20 @@ def test_the_csv_of_a_faulty_archive_is_a_503(client, faulty_archive):
     response = client.get(CSV)
 
     assert response.status_code == 503
+
+
+def test_a_csv_cut_short_by_damage_says_so_in_its_last_row(
+    client, hand_archive, monkeypatch
+):
+    from dashboard import archive, figures
+
+    def damaged(batch=2000):
+        yield ("2026-01-10", "short_term", 1, "t1", "Song One", "alpha")
+        raise archive.ArchiveError("corrupt", "The archive is damaged.")
+
+    monkeypatch.setattr(figures, "snapshot_rows", damaged)
+
+    lines = read_csv(client.get(CSV))
+
+    assert lines[1][0] == "2026-01-10"
+    assert lines[-1] == ["The export stopped early. The archive is damaged."]
