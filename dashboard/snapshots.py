@@ -181,10 +181,12 @@ def _save(connection, lists, today, created):
                 (item["id"], today, time_range, rank)
                 for rank, item in enumerate(items, start=1)
             ]
+            before = connection.total_changes
+            # A track Spotify lists twice in one range keeps its first rank.
             connection.executemany(
                 "INSERT OR IGNORE INTO snapshots VALUES (?, ?, ?, ?)", rows
             )
-            rows_added[time_range] = len(rows)
+            rows_added[time_range] = connection.total_changes - before
         previous, entered = _entered(connection, today, pending.get("short_term"))
         connection.execute("COMMIT")
     except BaseException:
