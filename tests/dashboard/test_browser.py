@@ -186,3 +186,68 @@ def test_an_unreadable_archive_gets_a_page_in_the_sites_style(
         page.screenshot(path=SCREENSHOTS / f"archive-problem-{scheme}.png")
     # Chromium reports the page's own 503 status as a console error.
     assert [p for p in problems(page) if "status of 503" not in p] == []
+
+
+CONTRAST = """
+(selectors) => {
+  const rgb = (text) => text.match(/[\\d.]+/g).map(Number);
+  const luminance = ([r, g, b]) => {
+    const channel = (c) => {
+      c /= 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b);
+  };
+  const background = (element) => {
+    for (let node = element; node; node = node.parentElement) {
+      const colour = rgb(getComputedStyle(node).backgroundColor);
+      if (colour.length < 4 || colour[3] > 0) return colour.slice(0, 3);
+    }
+    return [255, 255, 255];
+  };
+  return selectors.map((selector) => {
+    const element = document.querySelector(selector);
+    if (!element) return [selector, null];
+    const [a, b] = [
+      luminance(rgb(getComputedStyle(element).color).slice(0, 3)),
+      luminance(background(element)),
+    ];
+    return [selector, (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05)];
+  });
+}
+"""
+CONTRAST_CHECKS = {
+    "/": [
+        "h1",
+        ".lede",
+        ".card-label",
+        ".card-note",
+        ".card-note a",
+        ".site-nav a[aria-current]",
+        ".site-nav a:not([aria-current])",
+        ".link-button",
+        "details.numbers summary",
+        ".site-footer p",
+    ],
+    "/settings/": [
+        ".facts dt",
+        "button.primary",
+        "a.button.danger",
+        "button:not(.primary):not(.link-button)",
+        ".status-ok",
+    ],
+}
+
+
+def test_text_meets_wcag_aa_contrast_in_light_and_dark(
+    live_server, live_standin, demo_archive, page
+):
+    browser_sign_in(page, f"{live_server.url}/")
+
+    for scheme in ("light", "dark"):
+        page.emulate_media(color_scheme=scheme)
+        for path, selectors in CONTRAST_CHECKS.items():
+            page.goto(f"{live_server.url}{path}")
+            for selector, ratio in page.evaluate(CONTRAST, selectors):
+                assert ratio is not None, f"{selector} is not on {path}"
+                assert ratio >= 4.5, f"{scheme} {path} {selector}: {ratio:.2f}"
