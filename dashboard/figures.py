@@ -531,13 +531,13 @@ def compare(before, after):
 
 
 def _archive_status():
-    span = _date_span()
+    taken = snapshot_dates()
     return ArchiveStatus(
         tracks=tracks_tracked(),
         snapshot_rows=Snapshot.objects.count(),
-        snapshots_taken=len(snapshot_dates()),
-        first_snapshot=span[0],
-        latest_snapshot=span[1],
+        snapshots_taken=len(taken),
+        first_snapshot=taken[0] if taken else None,
+        latest_snapshot=taken[-1] if taken else None,
     )
 
 

@@ -181,3 +181,16 @@ def test_a_hostile_track_page_escapes_its_name_in_title_and_heading(
         "</script><"
         not in html.split('id="rank-history-data"')[1].split("</script>")[0]
     )
+
+
+def test_settings_show_the_archives_counts_dates_and_size(client, hand_archive):
+    response = client.get(reverse("dashboard:settings"))
+    status = response.context["status"]
+
+    assert (status.tracks, status.snapshot_rows, status.snapshots_taken) == (7, 13, 3)
+    assert (status.first_snapshot, status.latest_snapshot) == (
+        "2026-01-10",
+        "2026-03-20",
+    )
+    assert response.context["file_size"] == hand_archive.stat().st_size
+    assert str(hand_archive) in response.content.decode()
