@@ -252,7 +252,11 @@ def range_start(code, latest):
     return start.isoformat()
 
 
-def _cached(name, compute, *args):
+def cached(name, compute, *args):
+    """Return compute(*args), cached under the archive's change marker.
+
+    Check the archive first (one `stat` while it is unchanged), and turn any
+    database failure inside `compute` into an ArchiveError."""
     marker = archive.ensure_sound()
     key = f"figures:{name}:{hash((marker, args))}"
     value = cache.get(key)
@@ -272,7 +276,7 @@ def _date_span():
 
 def date_span():
     """Return the first and last short-term snapshot dates (None if none)."""
-    return _cached("date_span", _date_span)
+    return cached("date_span", _date_span)
 
 
 def track_stats(track_ids):
@@ -327,12 +331,53 @@ def _home():
 
 def home():
     """Return the home page's figures: cards and the discoveries chart."""
-    return _cached("home", _home)
+    return cached("home", _home)
+
+
+def _latest_date():
+    with _cursor() as cursor:
+        cursor.execute(
+            "SELECT MAX(snapshot_date) FROM snapshots WHERE time_range = %s", [SHORT]
+        )
+        return cursor.fetchone()[0]
+
+
+def _artists_by_date(since=None, limit=10):
+    """Return (diversity, top artists) from one pass over the distinct
+    (date, artist) pairs: diversity counts pairs per date, consistency counts
+    them per artist. Same results as `artist_diversity` and
+    `consistent_artists`, at the cost of one join instead of two."""
+    with _cursor() as cursor:
+        cursor.execute(
+            """
+            WITH pairs AS MATERIALIZED (
+                SELECT DISTINCT row.snapshot_date AS day, track.artist_name AS artist
+                FROM tracks AS track
+                CROSS JOIN snapshots AS row ON row.track_id = track.track_id
+                WHERE row.time_range = %s AND row.snapshot_date >= %s
+            )
+            SELECT 'day', day, COUNT(*) FROM pairs GROUP BY day
+            UNION ALL
+            SELECT * FROM (
+                SELECT 'artist', artist, COUNT(*) AS dates FROM pairs
+                GROUP BY artist ORDER BY dates DESC, artist LIMIT %s
+            )
+            """,
+            [SHORT, since or "", limit],
+        )
+        rows = cursor.fetchall()
+    diversity = sorted((day, count) for kind, day, count in rows if kind == "day")
+    top = sorted(
+        (ArtistCount(artist, count) for kind, artist, count in rows if kind != "day"),
+        key=lambda artist: (-artist.snapshots, artist.artist),
+    )
+    return diversity, top
 
 
 def _analytics(code):
-    dates = snapshot_dates()
-    since = range_start(code, dates[-1] if dates else None)
+    # All time needs no anchor date, which saves a scan of the archive.
+    since = None if code == "all" else range_start(code, _latest_date())
+    diversity, top_artists = _artists_by_date(since)
     # Catalogue growth: discoveries a month and the running catalogue size,
     # shown from the month the range starts in.
     growth, total = [], 0
@@ -343,16 +388,16 @@ def _analytics(code):
     return AnalyticsFigures(
         range_code=code,
         since=since,
-        snapshots_in_range=sum(1 for day in dates if day >= (since or "")),
+        snapshots_in_range=len(diversity),
         growth=growth,
-        diversity=artist_diversity(since),
-        top_artists=consistent_artists(limit=10, since=since),
+        diversity=diversity,
+        top_artists=top_artists,
     )
 
 
 def analytics(code):
     """Return the analytics page's figures for a range code (6m, 12m, 24m, all)."""
-    return _cached("analytics", _analytics, parse_range(code))
+    return cached("analytics", _analytics, parse_range(code))
 
 
 # Track history, snapshot comparison and archive status (dashboard pages).
@@ -422,7 +467,7 @@ class ArchiveStatus:
 
 def dates():
     """Return the short-term snapshot dates, oldest first (cached)."""
-    return _cached("dates", snapshot_dates)
+    return cached("dates", snapshot_dates)
 
 
 def _track_info(row):
@@ -473,7 +518,7 @@ def _track_history(track_id, all_dates):
 def track_history(track_id):
     """Return a track's ranks across snapshots, or None if it is not in the
     catalogue."""
-    return _cached("track_history", _track_history, track_id, tuple(dates()))
+    return cached("track_history", _track_history, track_id, tuple(dates()))
 
 
 def _compare(before, after):
@@ -527,7 +572,7 @@ def _compare(before, after):
 def compare(before, after):
     """Return what entered, left, climbed and fell in the short-term top 50
     between two snapshot dates."""
-    return _cached("compare", _compare, before, after)
+    return cached("compare", _compare, before, after)
 
 
 def _archive_status():
@@ -543,7 +588,7 @@ def _archive_status():
 
 def archive_status():
     """Return the archive's row counts and snapshot dates."""
-    return _cached("archive_status", _archive_status)
+    return cached("archive_status", _archive_status)
 
 
 def snapshot_rows(batch=2000):

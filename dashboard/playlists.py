@@ -266,7 +266,7 @@ def select(code, date=None):
     """
     source = SOURCES[code]
     date = date if source.dated else None
-    return figures._cached("playlist", _select, code, date, tuple(figures.dates()))
+    return figures.cached("playlist", _select, code, date, tuple(figures.dates()))
 
 
 def chunks(items, size=client.MAX_ITEMS_PER_CALL):
