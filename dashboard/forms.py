@@ -4,9 +4,8 @@ A one-time token is issued into the session with the form and consumed when
 the form is posted. Consuming is a `cache.add`, which only one of several
 concurrent requests can win, so a double-clicked "Create playlist" creates
 one playlist. The winner records its outcome under the token, so a duplicate
-waits for it and shows the same result. With more than one server process
-the cache must be shared (database, Redis or Memcached) for that to hold
-across processes.
+waits for it and shows the same result. The "shared" cache lives in Django's
+database, so this holds across gunicorn workers and hosts too.
 """
 
 import bisect
@@ -14,7 +13,7 @@ import secrets
 import time
 
 from django import forms
-from django.core.cache import cache
+from django.core.cache import caches
 
 from .playlists import NAME_MAX
 from .snapshots import CLEAR_PHRASE
@@ -23,6 +22,10 @@ ONCE_KEY = "dashboard_once"
 ONCE_KEEP = 20
 ONCE_SECONDS = 60 * 60 * 24
 OUTCOME_POLL = 0.1
+
+
+def _shared():
+    return caches["shared"]
 
 
 def issue_token(session, purpose):
@@ -40,7 +43,7 @@ def consume_token(session, purpose, token):
     issued = session.get(ONCE_KEY, {}).get(purpose, [])
     if not token or token not in issued:
         return False
-    if not cache.add(f"{ONCE_KEY}:{purpose}:{token}", True, ONCE_SECONDS):
+    if not _shared().add(f"{ONCE_KEY}:{purpose}:{token}", True, ONCE_SECONDS):
         return False
     issued.remove(token)
     session.modified = True
@@ -48,7 +51,7 @@ def consume_token(session, purpose, token):
 
 
 def token_spent(purpose, token):
-    return bool(token) and cache.get(f"{ONCE_KEY}:{purpose}:{token}") is not None
+    return bool(token) and _shared().get(f"{ONCE_KEY}:{purpose}:{token}") is not None
 
 
 def _outcome_key(purpose, owner, token):
@@ -57,7 +60,7 @@ def _outcome_key(purpose, owner, token):
 
 def record_outcome(purpose, owner, token, outcome):
     """Keep what the request that spent `token` achieved, for its duplicates."""
-    cache.set(_outcome_key(purpose, owner, token), outcome, ONCE_SECONDS)
+    _shared().set(_outcome_key(purpose, owner, token), outcome, ONCE_SECONDS)
 
 
 def outcome(purpose, owner, token, wait=0.0):
@@ -65,7 +68,7 @@ def outcome(purpose, owner, token, wait=0.0):
     for the request that spent it to finish; None if there is none yet."""
     deadline = time.monotonic() + wait
     while True:
-        found = cache.get(_outcome_key(purpose, owner, token))
+        found = _shared().get(_outcome_key(purpose, owner, token))
         if found is not None or time.monotonic() >= deadline:
             return found
         time.sleep(OUTCOME_POLL)

@@ -154,10 +154,18 @@ STORAGES = {
 }
 
 CACHES = {
+    # Figures, per process: each worker recomputes once after the archive
+    # changes, and nothing here needs to agree across workers.
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "mtm",
-    }
+    },
+    # One-time form tokens, which must be spent once across all workers and
+    # hosts: a table in Django's own database (manage.py createcachetable).
+    "shared": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "mtm_shared_cache",
+    },
 }
 
 SECURE_CSP = {

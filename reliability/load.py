@@ -88,6 +88,7 @@ def prepare_site(workdir, sessions):
     from spotify_auth import tokens
 
     call_command("migrate", verbosity=0)
+    call_command("createcachetable", verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     keys = []
     for number in range(sessions):

@@ -24,3 +24,12 @@ SECURE_SSL_REDIRECT = False
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
 DATABASES["default"]["CONN_MAX_AGE"] = 0  # noqa: F405
+
+# A real file rather than SQLite's shared in-memory database, whose table
+# locks fail at once instead of waiting: concurrency tests need real locking.
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):  # noqa: F405
+    import tempfile
+
+    DATABASES["default"]["TEST"] = {  # noqa: F405
+        "NAME": os.path.join(tempfile.gettempdir(), f"mtm-tests-{os.getpid()}.sqlite3")
+    }
