@@ -78,6 +78,18 @@ class Unavailable(SpotifyError):
     sentence = "Spotify did not answer properly. Try again in a minute."
 
 
+# What a person is told for each way Spotify can fail to answer.
+TIMED_OUT = "Spotify took too long to answer. Try again in a minute."
+UNREACHABLE = (
+    "Spotify could not be reached. Check that this server is online, then try again."
+)
+SERVER_ERROR = (
+    "Spotify is having trouble right now (it answered with a server error). "
+    "Try again in a few minutes."
+)
+UNREADABLE = "Spotify sent an answer this app could not read. Try again in a minute."
+
+
 @dataclass(frozen=True)
 class TokenReply:
     access_token: str
@@ -159,7 +171,7 @@ def me(access_token):
     profile_id = data.get("id")
     if not isinstance(profile_id, str) or not profile_id:
         logger.warning("Spotify profile reply has no id")
-        raise Unavailable("profile without id")
+        raise Unavailable("profile without id", sentence=UNREADABLE)
     display_name = data.get("display_name")
     if not isinstance(display_name, str) or not display_name:
         display_name = profile_id
@@ -182,7 +194,7 @@ def top_tracks(access_token, time_range, limit=50):
         isinstance(item, dict) and isinstance(item.get("id"), str) for item in items
     ):
         logger.warning("Spotify top tracks reply has no usable items")
-        raise Unavailable("top tracks without items")
+        raise Unavailable("top tracks without items", sentence=UNREADABLE)
     return items
 
 
@@ -197,7 +209,7 @@ def create_playlist(access_token, name, *, public=False, description=""):
     playlist_id = data.get("id")
     if not isinstance(playlist_id, str) or not playlist_id:
         logger.warning("Spotify playlist reply has no id")
-        raise Unavailable("playlist without id")
+        raise Unavailable("playlist without id", sentence=UNREADABLE)
     url = (data.get("external_urls") or {}).get("spotify") or ""
     return Playlist(id=playlist_id, name=data.get("name") or name, url=url)
 
@@ -244,7 +256,9 @@ def _token_request(form, *, what):
         or not isinstance(refresh_token, str | None)
     ):
         logger.warning("Spotify %s reply lacks the expected fields", what)
-        raise Unavailable(f"{what}: reply without the expected fields")
+        raise Unavailable(
+            f"{what}: reply without the expected fields", sentence=UNREADABLE
+        )
     scope = data.get("scope") if isinstance(data.get("scope"), str) else ""
     return TokenReply(access_token, expires_in, refresh_token or None, scope)
 
@@ -298,10 +312,12 @@ def _send(method, url, *, what, timeout, **kwargs):
         )
     except requests.Timeout as error:
         logger.warning("Spotify %s timed out after %.1f s", what, timeout)
-        raise Unavailable(f"{what}: timed out") from error
+        raise Unavailable(f"{what}: timed out", sentence=TIMED_OUT) from error
     except requests.RequestException as error:
         logger.warning("Spotify %s failed: %s", what, type(error).__name__)
-        raise Unavailable(f"{what}: {type(error).__name__}") from error
+        raise Unavailable(
+            f"{what}: {type(error).__name__}", sentence=UNREACHABLE
+        ) from error
 
 
 def _raise_for_status(response, what):
@@ -317,8 +333,10 @@ def _raise_for_status(response, what):
         if _says_quota_exceeded(response):
             raise QuotaExceeded(f"{what}: quota exceeded")
         raise RateLimited(f"{what}: 429", retry_after=_retry_after(response))
-    if status >= 500 or status < 200 or 300 <= status < 400:
-        raise Unavailable(f"{what}: {status}")
+    if status >= 500:
+        raise Unavailable(f"{what}: {status}", sentence=SERVER_ERROR)
+    if status < 200 or 300 <= status < 400:
+        raise Unavailable(f"{what}: {status}", sentence=UNREADABLE)
     raise Rejected(f"{what}: {status}")
 
 
@@ -330,10 +348,10 @@ def _json(response, what):
         data = response.json()
     except ValueError as error:
         logger.warning("Spotify %s answered with non-JSON (%s)", what, content_type)
-        raise Unavailable(f"{what}: not JSON") from error
+        raise Unavailable(f"{what}: not JSON", sentence=UNREADABLE) from error
     if not isinstance(data, dict):
         logger.warning("Spotify %s answered JSON that is not an object", what)
-        raise Unavailable(f"{what}: not a JSON object")
+        raise Unavailable(f"{what}: not a JSON object", sentence=UNREADABLE)
     return data
 
 

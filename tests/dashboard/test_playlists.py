@@ -277,7 +277,7 @@ def test_a_name_of_exactly_100_characters_is_accepted(
         ("rate_limited", "try again in 7 seconds"),
         ("quota_exceeded", "used up its Spotify quota"),
         ("forbidden", "development mode"),
-        ("server_error", "did not answer properly"),
+        ("server_error", "having trouble right now"),
     ],
 )
 def test_each_spotify_failure_has_its_own_sentence(
@@ -305,7 +305,7 @@ def test_a_playlist_left_half_filled_says_so(client, big_archive, standin):
     page = client.get(response["Location"])
 
     assert "not finished" in page.content.decode()
-    assert "did not answer properly" in page.content.decode()
+    assert "having trouble right now" in page.content.decode()
 
 
 def test_a_playlist_needs_a_spotify_connection(client, playlist_archive, standin):

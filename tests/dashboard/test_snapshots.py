@@ -103,7 +103,7 @@ def test_a_snapshot_reports_what_entered_since_the_last_one(
         ("rate_limited", "top_tracks", "try again in 9 seconds"),
         ("quota_exceeded", "top_tracks", "used up its Spotify quota"),
         ("forbidden", "top_tracks", "development mode"),
-        ("server_error", "top_tracks", "did not answer properly"),
+        ("server_error", "top_tracks", "having trouble right now"),
     ],
 )
 def test_a_spotify_failure_leaves_the_archive_untouched(
