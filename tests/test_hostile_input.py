@@ -2,6 +2,9 @@
 cross-site posts. Each is refused with a sentence or ignored, never a 500,
 and the archive is left as it was."""
 
+import re
+from urllib.parse import quote, urlencode
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -198,32 +201,179 @@ def test_too_many_fields_are_refused_with_a_sentence(signed_in_client):
     assert response.status_code == 400
 
 
-# Every state-changing endpoint; the dashboard's actions are added with them.
+# Every state-changing endpoint of the site.
 POST_ENDPOINTS = [
-    ("spotify_auth:start", {}),
-    ("spotify_auth:logout", {}),
+    ("spotify_auth:start", []),
+    ("spotify_auth:logout", []),
+    ("dashboard:take_snapshot", []),
+    ("dashboard:download", []),
+    ("dashboard:disconnect", []),
+    ("dashboard:clear", []),
+    ("dashboard:playlist_preview", ["current-rotation"]),
 ]
 
 
-@pytest.mark.parametrize(("name", "data"), POST_ENDPOINTS)
-def test_every_post_needs_a_csrf_token(signed_in_client, hand_archive, name, data):
-    response = signed_in_client.post(reverse(name), data)
+def test_the_post_list_covers_every_post_view():
+    """A new POST view must join POST_ENDPOINTS, or this fails."""
+    from django.urls import get_resolver
+
+    listed = {name for name, _ in POST_ENDPOINTS}
+    found = set()
+    for namespace in ("dashboard", "spotify_auth"):
+        resolver = get_resolver().namespace_dict[namespace][1]
+        for pattern in resolver.url_patterns:
+            view = getattr(pattern.callback, "view_class", None)
+            if view is not None and hasattr(view, "post"):
+                found.add(f"{namespace}:{pattern.name}")
+    assert found == listed
+
+
+@pytest.mark.parametrize(("name", "args"), POST_ENDPOINTS)
+def test_every_post_needs_a_csrf_token(signed_in_client, hand_archive, name, args):
+    before = archives.digest(hand_archive)
+
+    response = signed_in_client.post(reverse(name, args=args), {"confirm": "x"})
 
     assert response.status_code == 403
     assert "Form expired" in response.text
     assert signed_in_client.get("/").status_code == 200
+    assert archives.digest(hand_archive) == before
 
 
-@pytest.mark.parametrize(("name", "data"), POST_ENDPOINTS)
-def test_every_post_refuses_another_origin(signed_in_client, hand_archive, name, data):
+@pytest.mark.parametrize(("name", "args"), POST_ENDPOINTS)
+def test_every_post_refuses_another_origin(signed_in_client, hand_archive, name, args):
+    before = archives.digest(hand_archive)
+
     response = signed_in_client.post(
-        reverse(name),
-        {**data, "csrfmiddlewaretoken": signed_in_client.csrf_token},
+        reverse(name, args=args),
+        {"csrfmiddlewaretoken": signed_in_client.csrf_token},
         headers={"Origin": "https://evil.example"},
     )
 
     assert response.status_code == 403
     assert signed_in_client.get("/").status_code == 200
+    assert archives.digest(hand_archive) == before
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"path": "../../../../etc/passwd"},
+        {"name": "/etc/passwd"},
+        {"file": "..%2f..%2fmtm_site%2fsettings.py"},
+        {"filename": "music_time_machine.db\x00.txt"},
+    ],
+)
+def test_a_download_ignores_any_path_in_the_request(
+    signed_in_client, hand_archive, params
+):
+    response = signed_in_client.post(
+        f"{reverse('dashboard:download')}?{urlencode(params)}",
+        {"csrfmiddlewaretoken": signed_in_client.csrf_token, **params},
+    )
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"SQLite format 3\x00")
+    disposition = response["Content-Disposition"]
+    assert re.search(r'filename="[\w-]*\d{4}-\d{2}-\d{2}[\w-]*\.db"', disposition)
+    assert "passwd" not in disposition and "settings" not in disposition
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/settings/download/../../etc/passwd",
+        "/snapshots.csv/../../etc/passwd",
+        "/tracks/..%2f..%2fetc%2fpasswd/",
+        "/static/../mtm_site/settings.py",
+        "/static/..%2fmtm_site%2fsettings.py",
+    ],
+)
+def test_path_tricks_find_nothing(signed_in_client, hand_archive, path):
+    response = signed_in_client.get(path)
+
+    assert response.status_code in (404, 405)
+    assert b"SECRET_KEY" not in response.content
+
+
+@pytest.mark.parametrize("payload", SQL_PAYLOADS)
+def test_dashboard_filters_take_sql_as_text(signed_in_client, hand_archive, payload):
+    before = archives.digest(hand_archive)
+
+    for url in (
+        f"/analytics/?{urlencode({'range': payload})}",
+        f"/compare/?{urlencode({'before': payload, 'after': payload})}",
+        f"/playlists/time-capsule/?{urlencode({'date': payload})}",
+        f"/tracks/{quote(payload, safe='')}/",
+        f"/playlists/{quote(payload, safe='')}/",
+    ):
+        response = signed_in_client.get(url)
+        assert response.status_code in (200, 400, 404), url
+
+    assert archives.digest(hand_archive) == before
+
+
+QUERY_URLS = [
+    ("/analytics/", "range"),
+    ("/compare/", "before"),
+    ("/compare/", "after"),
+    ("/playlists/time-capsule/", "date"),
+    ("/playlists/current-rotation/", "date"),
+    ("/admin/dashboard/track/", "q"),
+    ("/admin/dashboard/track/", "o"),
+    ("/auth/", "next"),
+]
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(value=st.text(max_size=80), index=st.integers(0, len(QUERY_URLS) - 1))
+def test_any_query_parameter_gives_a_page_not_a_500(
+    reader_client, hand_archive, value, index
+):
+    path, name = QUERY_URLS[index]
+
+    response = reader_client.get(path, {name: value})
+
+    assert response.status_code in (200, 302, 400, 404)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(name=st.text(max_size=150), token=st.text(max_size=40))
+def test_any_playlist_form_gives_a_sentence_not_a_500(
+    signed_in_client, standin, hand_archive, name, token
+):
+    url = reverse("dashboard:playlist_preview", args=["current-rotation"])
+
+    response = signed_in_client.post(
+        url,
+        {
+            "name": name,
+            "token": token,
+            "csrfmiddlewaretoken": signed_in_client.csrf_token,
+        },
+    )
+
+    assert response.status_code in (200, 302, 400)
+    assert standin.state.playlists == {}
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=list(HealthCheck))
+@given(confirm=st.text(max_size=60))
+def test_any_clear_confirmation_but_the_phrase_clears_nothing(
+    signed_in_client, hand_archive, confirm
+):
+    from dashboard.snapshots import CLEAR_PHRASE
+
+    before = archives.digest(hand_archive)
+
+    response = signed_in_client.post(
+        reverse("dashboard:clear"),
+        {"confirm": confirm, "csrfmiddlewaretoken": signed_in_client.csrf_token},
+    )
+
+    assert response.status_code in (200, 302, 400)
+    if confirm.strip().casefold() != CLEAR_PHRASE.casefold():
+        assert archives.digest(hand_archive) == before
 
 
 def test_a_post_from_this_origin_goes_through(signed_in_client, hand_archive):
