@@ -46,7 +46,10 @@ def page(browser):
     page.on(
         "console",
         lambda message: (
-            problems.append(f"console {message.type}: {message.text}")
+            problems.append(
+                f"console {message.type}: {message.text} "
+                f"at {message.location.get('url', '')}"
+            )
             if message.type == "error"
             else None
         ),
@@ -55,3 +58,13 @@ def page(browser):
     page.problems = problems
     yield page
     context.close()
+
+
+def problems(page, allow=()):
+    """Return the page's problems, less those naming any text in `allow`
+    (a page that answers 404 on purpose is logged as a failed load)."""
+    return [
+        problem
+        for problem in page.problems
+        if not any(allowed in problem for allowed in allow)
+    ]

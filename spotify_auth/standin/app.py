@@ -71,6 +71,9 @@ class StandInApp:
             self.api(method, path, environ)
         if path == "/":
             raise Reply(200, _INDEX, "text/html; charset=utf-8")
+        if path == "/favicon.ico":
+            # Browsers ask on every page; no content is an answer, not an error.
+            raise Reply(204, "", "image/x-icon")
 
     # Accounts service -------------------------------------------------------
 

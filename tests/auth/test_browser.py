@@ -2,16 +2,8 @@
 
 import pytest
 
+from tests.fixtures_browser import problems
 from tests.fixtures_spotify import browser_sign_in
-
-# Chromium asks every origin for /favicon.ico, and neither the site nor the
-# stand-in has one; any other console error or CSP violation counts.
-MISSING_FAVICON = "the server responded with a status of 404"
-
-
-def problems(page):
-    return [problem for problem in page.problems if MISSING_FAVICON not in problem]
-
 
 pytestmark = [
     pytest.mark.browser,

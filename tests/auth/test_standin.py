@@ -67,6 +67,12 @@ def test_the_consent_page_has_allow_and_cancel_under_a_strict_policy(standin):
     assert "form-action 'self' http://127.0.0.1:8000" in policy
 
 
+def test_the_favicon_asked_for_by_browsers_is_no_content(standin):
+    status, _, body = http(f"{standin.url}/favicon.ico")
+
+    assert (status, body) == (204, b"")
+
+
 @pytest.mark.parametrize(
     "redirect_uri",
     ["http://localhost:8000/auth/callback/", "http://music.example/callback/"],
