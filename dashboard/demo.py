@@ -174,8 +174,9 @@ class _Catalogue:
         self.rng = rng
         self.rows = []
         self.ids = []
-        # A few favourite artists carry a listener's taste for years.
-        self.weights = [rng.paretovariate(1.2) for _ in ARTISTS]
+        # A few favourite artists carry a listener's taste for years; the cap
+        # keeps one of them from taking over the whole catalogue.
+        self.weights = [min(rng.paretovariate(1.2), 15) for _ in ARTISTS]
 
     def new_track(self):
         rng = self.rng
@@ -226,7 +227,9 @@ def generate(snapshots, every_days, end=None, seed=2026):
     """Yield (tracks, snapshot rows) for an archive of the given shape."""
     rng = random.Random(seed)
     catalogue = _Catalogue(rng)
-    end = end or datetime.date.today()
+    # Ending yesterday leaves today free, so "Take a snapshot now" has
+    # something to add on a fresh demo.
+    end = end or datetime.date.today() - datetime.timedelta(days=1)
     start = end - datetime.timedelta(days=every_days * (snapshots - 1))
     # Churn scales with the gap between snapshots: a month moves more than a day.
     churn = max(2, round(min(every_days, 30) * 0.7))
