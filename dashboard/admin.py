@@ -14,8 +14,13 @@ from django.utils.html import format_html
 
 from . import figures
 from .models import Snapshot, TimeRange, Track
+from .templatetags.dashboard import duration, spotify_url, track_url
 
 INLINE_LIMIT = 500
+
+admin.site.site_header = "Music Time Machine admin"
+admin.site.site_title = "Music Time Machine admin"
+admin.site.index_title = "The archive and who may sign in"
 
 
 class ReadOnlyMixin:
@@ -123,8 +128,9 @@ class TrackAdmin(ReadOnlyMixin, admin.ModelAdmin):
         "name",
         "artist_name",
         "album_name",
-        "duration_ms",
+        "length",
         "spotify_link",
+        "dashboard_link",
     ]
     readonly_fields = fields
 
@@ -139,16 +145,27 @@ class TrackAdmin(ReadOnlyMixin, admin.ModelAdmin):
     def best_rank(self, track):
         return getattr(track, "best", None) or "–"
 
+    @admin.display(description="length")
+    def length(self, track):
+        return duration(track.duration_ms) or "–"
+
     @admin.display(description="Spotify")
     def spotify_link(self, track):
-        url = track.spotify_url or ""
-        if not url.startswith("https://open.spotify.com/"):
+        url = spotify_url(track.spotify_url)
+        if not url:
             return "–"
         return format_html(
             '<a href="{}" rel="noopener noreferrer" target="_blank">Open in '
             "Spotify</a>",
             url,
         )
+
+    @admin.display(description="dashboard")
+    def dashboard_link(self, track):
+        url = track_url(track.track_id)
+        if not url:
+            return "–"
+        return format_html('<a href="{}">Its rank history</a>', url)
 
     def get_list_display(self, request):
         return [*self.list_display, "spotify_link"]

@@ -111,3 +111,32 @@ def test_the_admin_explains_a_missing_archive(admin_client, tmp_path, use_archiv
     assert response.status_code == 503
     assert "No archive was found" in response.text
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_the_admin_names_the_site_and_its_icon(admin_client, hand_archive):
+    response = admin_client.get("/admin/")
+
+    assert response.status_code == 200
+    assert (
+        "<title>The archive and who may sign in | Music Time Machine admin</title>"
+        in (response.text)
+    )
+    assert '<a href="/admin/">Music Time Machine admin</a>' in response.text
+    assert 'rel="icon" href="/static/img/favicon.svg"' in response.text
+
+
+def test_the_admin_login_offers_spotify_sign_in_back_to_the_admin(client):
+    response = client.get("/admin/login/", {"next": "/admin/dashboard/track/"})
+
+    assert response.status_code == 200
+    html = response.text
+    assert 'href="/auth/?next=/admin/dashboard/track/">Sign in with Spotify' in html
+    # The password form stays, for an account made with createsuperuser.
+    assert 'name="password"' in html
+
+
+def test_browsers_asking_for_favicon_ico_are_sent_to_the_icon(client):
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.svg"
