@@ -108,18 +108,23 @@ def turnover(dates):
     in the one before, or None with fewer than two snapshots."""
     if len(dates) < 2:
         return None
+    # Both rows of a track are seeks into the primary key index, which has
+    # no date first: scanning the table for the latest date would read it all.
     with _cursor() as cursor:
         cursor.execute(
             """
             SELECT COUNT(*), COUNT(*) - COUNT(earlier.track_id)
-            FROM snapshots AS latest
+            FROM tracks AS track
+            CROSS JOIN snapshots AS latest
+              ON latest.track_id = track.track_id
+             AND latest.snapshot_date = %s
+             AND latest.time_range = %s
             LEFT JOIN snapshots AS earlier
-              ON earlier.track_id = latest.track_id
+              ON earlier.track_id = track.track_id
              AND earlier.snapshot_date = %s
              AND earlier.time_range = %s
-            WHERE latest.snapshot_date = %s AND latest.time_range = %s
             """,
-            [dates[-2], SHORT, dates[-1], SHORT],
+            [dates[-1], SHORT, dates[-2], SHORT],
         )
         size, new = cursor.fetchone()
     if not size:
@@ -160,19 +165,23 @@ def _discoveries(since=None):
     """Return [('YYYY-MM', count)] of discoveries on or after `since`.
 
     A track's short-term row is a discovery exactly when its date is the
-    track's first date anywhere; the primary key index answers that first
-    date without a lookup per row.
+    track's first date anywhere. The primary key index starts with track_id
+    and snapshot_date, so each track's first date is one seek into it rather
+    than a pass over all its rows.
     """
     with _cursor() as cursor:
         cursor.execute(
             """
-            WITH first_seen AS (
-                SELECT track_id, MIN(snapshot_date) AS first_date
-                FROM snapshots GROUP BY track_id
+            WITH first_seen AS MATERIALIZED (
+                SELECT track.track_id, (
+                    SELECT MIN(seen.snapshot_date) FROM snapshots AS seen
+                    WHERE seen.track_id = track.track_id
+                ) AS first_date
+                FROM tracks AS track
             )
             SELECT substr(first_seen.first_date, 1, 7) AS month, COUNT(*)
             FROM first_seen
-            JOIN snapshots AS row
+            CROSS JOIN snapshots AS row
               ON row.track_id = first_seen.track_id
              AND row.snapshot_date = first_seen.first_date
              AND row.time_range = %s

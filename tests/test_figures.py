@@ -48,6 +48,31 @@ def test_turnover_needs_two_snapshots(tmp_path, use_archive):
     assert figures.home().turnover_pct is None
 
 
+def test_rows_of_tracks_missing_from_the_catalogue_are_left_out(tmp_path, use_archive):
+    from tests import archives
+
+    use_archive(
+        archives.build(
+            tmp_path / "orphans.db",
+            [("t1", "Kept", "Solo"), ("t2", "New", "Duo")],
+            [
+                ("t1", "2026-01-01", "short_term", 1),
+                ("gone", "2026-01-01", "short_term", 2),
+                ("t1", "2026-02-01", "short_term", 1),
+                ("t2", "2026-02-01", "short_term", 2),
+                ("lost", "2026-02-01", "short_term", 3),
+            ],
+        )
+    )
+
+    home = figures.home()
+    # Latest {t1, t2} ("lost" left out), before {t1}: 1 of 2 = 50 %; counting
+    # "lost" would make it 2 of 3.
+    assert home.turnover_pct == 50
+    # Jan: t1 ("gone" left out). Feb: t2 ("lost" left out).
+    assert home.discoveries == [("Jan 2026", 1), ("Feb 2026", 1)]
+
+
 def test_a_tie_for_most_consistent_artist_goes_to_binary_name_order(hand_archive):
     # alpha: Jan, Feb, Mar = 3 dates; Beta: Jan, Feb, Mar = 3 dates.
     # Binary order puts "Beta" (B = 66) before "alpha" (a = 97).
