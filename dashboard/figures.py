@@ -439,6 +439,14 @@ class TrackHistory:
     short_snapshots: int
     snapshots_since_first: int
 
+    @property
+    def table(self):
+        """Return (date, short, medium, long rank) rows, a date each sighting."""
+        return [
+            (day, *(ranks.get(code) for code in TimeRange.values))
+            for day, ranks in self.sightings
+        ]
+
 
 @dataclass(frozen=True)
 class Move:

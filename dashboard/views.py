@@ -395,16 +395,14 @@ class TrackView(SpotifyLoginRequiredMixin, TemplateView):
             ],
             "Rank",
         )
-        table = [
-            (day, *(ranks.get(code) for code in RANGE_LABELS))
-            for day, ranks in history.sightings
-        ]
         return super().get_context_data(
             history=history,
             track=history.track,
             rank_chart=rank_chart,
-            rank_table=table,
             range_labels=RANGE_LABELS,
+            # The rank table of a long-lived track runs to thousands of rows;
+            # the template caches it until the archive changes.
+            archive_marker=archive.change_marker(),
             **kwargs,
         )
 

@@ -8,6 +8,8 @@ See tests/archives.py: short-term unless marked,
     2026-03-20  t4 #1, t5 #2, t1 #3, t2 #4, t6 #5
 """
 
+import sqlite3
+
 import pytest
 from django.urls import reverse
 
@@ -46,6 +48,24 @@ def test_the_track_page_shows_its_figures_and_chart_data(client, hand_archive):
     assert 'id="rank-history-data"' in html
     series = {s["label"]: s["data"] for s in response.context["rank_chart"]["series"]}
     assert series["Last 4 weeks"] == [None, 2, 1]
+
+
+def test_the_rank_table_follows_a_new_snapshot(client, hand_archive):
+    url = reverse("dashboard:track", args=["t4"])
+    before = client.get(url).content.decode()
+
+    connection = sqlite3.connect(hand_archive)
+    with connection:
+        connection.execute(
+            "INSERT INTO snapshots VALUES ('t4', '2026-04-02', 'short_term', 7)"
+        )
+    connection.close()
+    after = client.get(url).content.decode()
+
+    row = '<tr><th scope="row">2026-04-02</th><td class="num">7</td>'
+    assert row not in before
+    assert row in after
+    assert "Rank history as a table (4 dates)" in after
 
 
 def test_a_track_in_no_snapshot_has_a_page_without_a_chart(client, hand_archive):
