@@ -9,7 +9,9 @@ opens a fresh archive connection, as a real one does. "Changed" bumps the
 archive's modification time before every request, so the change marker moves
 and nothing cached can be used; "unchanged" repeats the request with the
 archive left alone. For home and analytics the Flask version's queries for
-the same page are timed on a plain sqlite3 connection as the reference.
+the same page are timed on a plain sqlite3 connection as the reference,
+alternating with the changed-archive requests so both see the same machine,
+and the ratio of the two medians is printed.
 """
 
 import argparse
@@ -39,16 +41,28 @@ FLASK_ANALYTICS = [
 ]
 
 
-def flask_time(path, queries, repeat):
-    def run():
-        connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-        try:
-            for sql in queries:
-                connection.execute(sql).fetchall()
-        finally:
-            connection.close()
+def flask_run(path, queries):
+    connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        for sql in queries:
+            connection.execute(sql).fetchall()
+    finally:
+        connection.close()
 
-    return median_of(run, repeat)
+
+def alternately(page, reference, repeat, before):
+    """Return the medians of `page` (after `before`) and `reference`, run in
+    turn, so that both meet the same load on the machine."""
+    pages, references = [], []
+    for _ in range(repeat):
+        before()
+        started = time.perf_counter()
+        page()
+        pages.append(time.perf_counter() - started)
+        started = time.perf_counter()
+        reference()
+        references.append(time.perf_counter() - started)
+    return statistics.median(pages), statistics.median(references)
 
 
 def median_of(function, repeat, before=None):
@@ -129,7 +143,7 @@ def main():
 
     print(
         f"{'page':<20} {'changed':>11} {'unchanged':>11} {'Flask queries':>14}"
-        f"   (medians of {options.repeat})"
+        f" {'ratio':>6}   (medians of {options.repeat})"
     )
     for name, (url, flask_queries) in pages.items():
 
@@ -140,11 +154,19 @@ def main():
             return response
 
         get()
-        cold = median_of(get, options.repeat, before=lambda: touch(path))
+        if flask_queries:
+            cold, flask = alternately(
+                get,
+                lambda queries=flask_queries: flask_run(path, queries),
+                options.repeat,
+                before=lambda: touch(path),
+            )
+            reference = f"{ms(flask):>14} {cold / flask:6.2f}"
+        else:
+            cold = median_of(get, options.repeat, before=lambda: touch(path))
+            reference = f"{'–':>14} {'':>6}"
         warm = median_of(get, options.repeat * 2)
-        flask = flask_time(path, flask_queries, options.repeat) if flask_queries else 0
-        reference = ms(flask) if flask_queries else f"{'–':>11}"
-        print(f"{name:<20} {ms(cold)} {ms(warm)} {reference:>14}")
+        print(f"{name:<20} {ms(cold)} {ms(warm)} {reference}")
 
     if options.csv:
 
