@@ -3,6 +3,7 @@ configuration and refuse the stand-in or a weak key; every page carries the
 security headers; HTTPS brings HSTS and Secure cookies."""
 
 import os
+import re
 import secrets
 import subprocess
 import sys
@@ -114,3 +115,16 @@ def test_production_cookies_are_secure_and_http_only():
     )
 
     assert result.stdout.split()[-4:] == ["True", "True", "True", "31536000"]
+
+
+def test_every_variable_the_site_reads_is_documented():
+    source = (settings.BASE_DIR / "mtm_site" / "settings.py").read_text()
+    read = set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z_]+)"', source))
+    serve = (settings.BASE_DIR / "scripts" / "serve").read_text()
+    read |= set(re.findall(r"\$\{([A-Z_]+):-", serve))
+    readme = (settings.BASE_DIR / "README.md").read_text()
+    example = (settings.BASE_DIR / ".env.example").read_text()
+
+    assert len(read) > 20
+    assert [name for name in sorted(read) if f"`{name}`" not in readme] == []
+    assert [name for name in sorted(read) if f"{name}=" not in example] == []
