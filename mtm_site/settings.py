@@ -247,6 +247,9 @@ LOGGING = {
     },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
+        # Django's own console handler would print each record a second
+        # time, unredacted: send Django's records through this one only.
+        "django": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # runserver's access log: through the same redacting handler.
         "django.server": {"handlers": ["console"], "level": "INFO", "propagate": False},
         # runserver prints this line itself; once is enough.

@@ -1,6 +1,10 @@
 import logging
+import os
+import subprocess
+import sys
 
 import pytest
+from django.conf import settings
 
 from mtm_site.logfilters import RedactSecrets, redact
 
@@ -40,3 +44,35 @@ def test_it_redacts_arguments_and_tracebacks():
     assert record.getMessage() == "callback ?code=[redacted]"
     assert "leaky" not in record.exc_text
     assert "refresh_token=[redacted]" in record.exc_text
+
+
+def test_django_records_print_once_and_redacted_on_the_console(tmp_path):
+    """Django's default logging has a console handler of its own; a record
+    must not reach the console through it, unredacted, beside ours."""
+    script = (
+        "import django, logging; django.setup(); "
+        "logging.getLogger('django.request').warning("
+        "'Not Found: /auth/callback/?code=SECRETCODE&state=SECRETSTATE')"
+    )
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "mtm_site.settings",
+        "DEBUG": "true",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'default.db'}",
+        "MUSIC_DB_PATH": str(tmp_path / "missing.db"),
+    }
+
+    finished = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=settings.BASE_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+
+    lines = [line for line in finished.stderr.splitlines() if "Not Found" in line]
+    assert len(lines) == 1, finished.stderr
+    assert "code=[redacted]&state=[redacted]" in lines[0]
+    assert "SECRET" not in finished.stderr
