@@ -44,6 +44,16 @@ def permission_denied(request, exception=None):
     )
 
 
+def not_the_owner(request):
+    return _error(
+        request,
+        403,
+        "For the archive's owner",
+        "Only the archive's owners may take snapshots or clear data: their "
+        "Spotify ids are in SPOTIFY_ADMIN_USERS. Nothing was changed.",
+    )
+
+
 def page_not_found(request, exception=None):
     return _error(
         request,

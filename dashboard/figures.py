@@ -253,11 +253,12 @@ def range_start(code, latest):
         return None
     try:
         end = datetime.date.fromisoformat(latest)
-    except ValueError:
+        year, month = divmod(end.year * 12 + end.month - 1 - months, 12)
+        day = min(end.day, calendar.monthrange(year, month + 1)[1])
+        start = datetime.date(year, month + 1, day) + datetime.timedelta(days=1)
+    except (ValueError, OverflowError):
+        # Not a date, or one so early that the range reaches before year 1.
         return None
-    year, month = divmod(end.year * 12 + end.month - 1 - months, 12)
-    day = min(end.day, calendar.monthrange(year, month + 1)[1])
-    start = datetime.date(year, month + 1, day) + datetime.timedelta(days=1)
     return start.isoformat()
 
 

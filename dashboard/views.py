@@ -20,7 +20,7 @@ from django.views.generic import TemplateView
 from spotify_auth import client, tokens
 from spotify_auth.mixins import SpotifyLoginRequiredMixin
 
-from . import archive, figures, playlists, snapshots
+from . import archive, errors, figures, playlists, snapshots
 from .forms import (
     ClearDataForm,
     CompareForm,
@@ -38,6 +38,16 @@ logger = logging.getLogger(__name__)
 
 PLAYLIST_PURPOSE = "playlist"
 RANGE_LABELS = dict(TimeRange.choices)
+
+
+class ArchiveOwnerRequiredMixin(SpotifyLoginRequiredMixin):
+    """Let only the archive's owners, the staff named in SPOTIFY_ADMIN_USERS,
+    write to it: a guest's snapshot would mix their taste into the archive."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not request.user.is_staff:
+            return errors.not_the_owner(request)
+        return super().dispatch(request, *args, **kwargs)
 
 
 def chart(kind, labels, series, y_label, x_label=""):
@@ -298,7 +308,7 @@ def snapshot_summary(report):
     return sentence
 
 
-class TakeSnapshotView(SpotifyLoginRequiredMixin, View):
+class TakeSnapshotView(ArchiveOwnerRequiredMixin, View):
     def post(self, request):
         if not tokens.connected(request):
             messages.error(request, "Connect Spotify first to take a snapshot.")
@@ -342,7 +352,7 @@ class DisconnectView(SpotifyLoginRequiredMixin, View):
         return redirect("dashboard:settings")
 
 
-class ClearDataView(SpotifyLoginRequiredMixin, View):
+class ClearDataView(ArchiveOwnerRequiredMixin, View):
     template_name = "dashboard/clear.html"
 
     def get(self, request):

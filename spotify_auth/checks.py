@@ -102,3 +102,17 @@ def check_credentials(app_configs=None, **kwargs):
             id="spotify_auth.W001",
         )
     ]
+
+
+@register(deploy=True)
+def check_guest_list(app_configs=None, **kwargs):
+    if settings.SPOTIFY_ALLOWED_USERS:
+        return []
+    return [
+        Warning(
+            "SPOTIFY_ALLOWED_USERS is empty, so anyone Spotify lets through can "
+            "sign in and read the archive.",
+            hint="List the Spotify user ids that may sign in, comma-separated.",
+            id="spotify_auth.W002",
+        )
+    ]

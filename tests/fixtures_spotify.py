@@ -18,9 +18,13 @@ standin
 signed_in_client
     A `django.test.Client(enforce_csrf_checks=True)` signed in through the
     real flow (landing, POST start, the stand-in's consent, callback) as
-    "demo-listener": its database session holds tokens the stand-in issued.
-    The test needs a django_db mark. `signed_in_client.csrf_token` holds the
-    CSRF token to post with.
+    "demo-listener", the archive's owner (in SPOTIFY_ADMIN_USERS, so staff):
+    its database session holds tokens the stand-in issued. The test needs a
+    django_db mark. `signed_in_client.csrf_token` holds the CSRF token to
+    post with.
+
+guest_client
+    The same, signed in as a guest: let in, but not staff.
 
 sign_in(client, standin, next_url="") -> HttpResponse
     The same flow for a client of your own; returns the callback's response.
@@ -131,8 +135,7 @@ def sign_in(client, standin, next_url=""):
     return client.get(f"{callback.path}?{callback.query}")
 
 
-@pytest.fixture
-def signed_in_client(standin):
+def _signed_in(standin):
     client = Client(enforce_csrf_checks=True)
     response = sign_in(client, standin)
     assert response.status_code == 302, response.status_code
@@ -141,7 +144,22 @@ def signed_in_client(standin):
 
 
 @pytest.fixture
+def signed_in_client(standin, settings):
+    """Signed in as the archive's owner: the stand-in's listener is staff."""
+    settings.SPOTIFY_ADMIN_USERS = [standin.state.listener["id"]]
+    return _signed_in(standin)
+
+
+@pytest.fixture
+def guest_client(standin):
+    """Signed in as a guest: let in, but not one of SPOTIFY_ADMIN_USERS."""
+    return _signed_in(standin)
+
+
+@pytest.fixture
 def live_standin(standin, live_server, settings):
+    # The listener signing in through the browser owns the archive.
+    settings.SPOTIFY_ADMIN_USERS = [standin.state.listener["id"]]
     settings.SPOTIFY_REDIRECT_URI = f"{live_server.url}/auth/callback/"
     # The live server speaks plain HTTP, so a Secure cookie would not return.
     settings.SESSION_COOKIE_SECURE = False

@@ -139,6 +139,8 @@ def test_a_range_counts_from_the_latest_snapshot(hand_archive):
         ("", "2026-03-20", "2025-03-21"),
         ("6m", None, None),
         ("6m", "not a date", None),
+        # A damaged archive's date so early that the range starts before year 1.
+        ("12m", "0001-10-01", None),
     ],
 )
 def test_range_start(code, latest, start):

@@ -139,13 +139,13 @@ def test_the_admin_turns_away_strangers(client, hand_archive):
 
 
 def test_the_admin_turns_away_signed_in_people_who_are_not_staff(
-    signed_in_client, hand_archive
+    guest_client, hand_archive
 ):
-    response = signed_in_client.get(reverse("admin:dashboard_track_changelist"))
+    response = guest_client.get(reverse("admin:dashboard_track_changelist"))
 
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("admin:login"))
-    assert "Song One" not in signed_in_client.get(response["Location"]).text
+    assert "Song One" not in guest_client.get(response["Location"]).text
 
 
 @pytest.mark.parametrize(

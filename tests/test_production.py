@@ -20,6 +20,7 @@ PRODUCTION = {
     "SPOTIFY_CLIENT_ID": "a-real-client-id",
     "SPOTIFY_CLIENT_SECRET": "a-real-client-secret",
     "SPOTIFY_REDIRECT_URI": "https://music.example.org/auth/callback/",
+    "SPOTIFY_ALLOWED_USERS": "the-owner",
 }
 
 
@@ -55,6 +56,7 @@ def test_the_deployment_checks_pass_with_a_production_configuration(tmp_path):
     [
         ({"SPOTIFY_ACCOUNTS_URL": "http://127.0.0.1:8765"}, "spotify_auth.E00"),
         ({"SPOTIFY_CLIENT_ID": ""}, "spotify_auth.W001"),
+        ({"SPOTIFY_ALLOWED_USERS": ""}, "spotify_auth.W002"),
         ({"SPOTIFY_REDIRECT_URI": "http://music.example.org/cb/"}, "spotify_auth.E00"),
         ({"ALLOWED_HOSTS": ""}, "security.W020"),
         ({"SECURE_SSL_REDIRECT": "false"}, "security.W008"),

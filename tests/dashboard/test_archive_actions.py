@@ -256,3 +256,25 @@ def test_a_csv_cut_short_by_damage_says_so_in_its_last_row(
 
     assert lines[1][0] == "2026-01-10"
     assert lines[-1] == ["The export stopped early. The archive is damaged."]
+
+
+def test_a_guest_can_neither_snapshot_nor_clear_and_is_told_why(
+    guest_client, standin, demo_archive
+):
+    before = archives.digest(demo_archive)
+    settings_page = guest_client.get(reverse("dashboard:settings")).text
+
+    assert "Take a snapshot now" not in settings_page
+    assert "Clear all data" not in settings_page
+    assert "add your Spotify id, <code>demo-listener</code>" in settings_page
+    for name, data in (
+        ("dashboard:take_snapshot", {}),
+        ("dashboard:clear", {"confirm": "clear all data"}),
+    ):
+        response = guest_client.post(
+            reverse(name), {**data, "csrfmiddlewaretoken": guest_client.csrf_token}
+        )
+        assert response.status_code == 403, name
+        assert "may take snapshots or clear data" in response.text
+    assert archives.digest(demo_archive) == before
+    assert standin.state.api_requests["top_tracks"] == 0
