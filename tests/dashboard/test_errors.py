@@ -57,3 +57,28 @@ def test_the_500_page_renders_without_touching_the_session():
     html = response.content.decode()
     assert "Something went wrong" in html
     assert "Log out" not in html
+
+
+@pytest.mark.parametrize(
+    ("referer", "next_path"),
+    [
+        ("http://testserver/settings/?tab=1", "/settings/%3Ftab%3D1"),
+        ("https://elsewhere.example/settings/", "/"),
+        (None, "/"),
+    ],
+)
+def test_a_form_posted_after_sign_in_lapsed_comes_back_to_its_page(
+    demo_archive, referer, next_path
+):
+    """The action itself only takes POST; coming back to it would be a 405."""
+    signed_out = Client(enforce_csrf_checks=True)
+    signed_out.get("/auth/")
+    token = signed_out.cookies["csrftoken"].value
+    headers = {"HTTP_REFERER": referer} if referer else {}
+
+    response = signed_out.post(
+        "/settings/snapshot/", {"csrfmiddlewaretoken": token}, **headers
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"/auth/?next={next_path}"
