@@ -40,6 +40,13 @@ PLAYLIST_PURPOSE = "playlist"
 RANGE_LABELS = dict(TimeRange.choices)
 
 
+def forget_revoked(request, error):
+    """Drop tokens Spotify no longer accepts, so the pages offer to connect
+    again instead of failing the same way on every try."""
+    if isinstance(error, client.Revoked):
+        tokens.clear(request.session)
+
+
 class ArchiveOwnerRequiredMixin(SpotifyLoginRequiredMixin):
     """Let only the archive's owners, the staff named in SPOTIFY_ADMIN_USERS,
     write to it: a guest's snapshot would mix their taste into the archive."""
@@ -187,8 +194,10 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
                 [track.uri for track in selection.addable],
             )
         except playlists.PartlyPublished as partial:
+            forget_revoked(self.request, partial.error)
             return _made(partial.published, spotify_sentence(partial.error))
         except client.SpotifyError as error:
+            forget_revoked(self.request, error)
             failed = f"{spotify_sentence(error)} No playlist was made."
             return {"failed": failed, "status": 502}
         return _made(published, "")
@@ -196,7 +205,12 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
     def respond(self, result, selection, form, token):
         if result.get("failed"):
             messages.error(self.request, result["failed"])
-            return self.render(selection, self.fresh(form), status=result["status"])
+            response = self.render(selection, self.fresh(form), status=result["status"])
+            # Django's session middleware saves nothing on a 5xx answer, which
+            # would lose the fresh form token and any dropped Spotify grant.
+            if response.status_code >= 500 and self.request.session.modified:
+                self.request.session.save()
+            return response
         return redirect("dashboard:playlist_created", token=token)
 
     def already_sent(self, request, selection, form, token):
@@ -235,6 +249,7 @@ class PlaylistPreviewView(SpotifyLoginRequiredMixin, View):
             "capsule_form": capsule,
             "asked_date": self.request.GET.get("date", ""),
             "gems": selection.source.code == "forgotten-gems",
+            "connected": tokens.connected(self.request),
         }
         return render(self.request, self.template_name, context, status=status)
 
@@ -316,6 +331,7 @@ class TakeSnapshotView(ArchiveOwnerRequiredMixin, View):
         try:
             report = snapshots.take(tokens.access_token(request))
         except client.SpotifyError as error:
+            forget_revoked(request, error)
             messages.error(
                 request, f"{spotify_sentence(error)} Nothing was saved to the archive."
             )

@@ -293,7 +293,12 @@ def test_each_spotify_failure_has_its_own_sentence(
     assert sentence in response.content.decode()
     assert standin.state.playlists == {}
     # A fresh token lets the person try again.
-    assert response.context["form"]["token"].value() != token
+    fresh = response.context["form"]["token"].value()
+    assert fresh != token
+    standin.faults.clear()
+    again = client.post(url, {"name": "Works now", "token": fresh})
+    assert again.status_code == 302
+    assert [p["name"] for p in standin.state.playlists.values()] == ["Works now"]
 
 
 def test_a_playlist_left_half_filled_says_so(client, big_archive, standin):
@@ -317,6 +322,34 @@ def test_a_playlist_needs_a_spotify_connection(client, playlist_archive, standin
 
     assert response.status_code == 400
     assert "Connect Spotify first" in response.content.decode()
+    assert standin.state.playlists == {}
+
+
+def test_a_disconnected_preview_offers_to_connect_instead_of_the_form(
+    client, playlist_archive, standin
+):
+    client.post(reverse("dashboard:disconnect"))
+
+    page = client.get(reverse("dashboard:playlist_preview", args=["current-rotation"]))
+
+    html = page.content.decode()
+    assert "Create playlist" not in html
+    assert 'href="/auth/?next=/playlists/current-rotation/">Connect Spotify' in html
+
+
+def test_a_grant_spotify_refuses_is_dropped_so_the_page_offers_to_connect(
+    client, playlist_archive, standin
+):
+    url = reverse("dashboard:playlist_preview", args=["current-rotation"])
+    token = _token(client, "current-rotation")
+    standin.faults.set("revoked", "create_playlist")
+
+    response = client.post(url, {"name": "Refused", "token": token})
+
+    assert response.status_code == 502
+    assert "no longer accepts this sign-in" in response.content.decode()
+    assert "Create playlist" not in response.content.decode()
+    assert "Connect Spotify" in client.get(url).content.decode()
     assert standin.state.playlists == {}
 
 

@@ -120,6 +120,21 @@ def test_a_spotify_failure_leaves_the_archive_untouched(
     assert "Nothing was saved to the archive." in text
 
 
+def test_a_grant_spotify_refuses_is_dropped_and_settings_offer_to_connect(
+    client, hand_archive, standin
+):
+    before = archives.digest(hand_archive)
+    standin.faults.set("revoked", "top_tracks")
+
+    response = client.post(TAKE, follow=True)
+
+    assert archives.digest(hand_archive) == before
+    assert "no longer accepts this sign-in" in message_text(response)
+    html = response.content.decode()
+    assert "Not connected" in html
+    assert "Take a snapshot now" not in html
+
+
 def test_a_failure_after_the_first_list_saves_nothing(
     client, hand_archive, standin, monkeypatch
 ):
