@@ -607,21 +607,3 @@ def _archive_status():
 def archive_status():
     """Return the archive's row counts and snapshot dates."""
     return cached("archive_status", _archive_status)
-
-
-def snapshot_rows(batch=2000):
-    """Yield every snapshot row with its track's name and artist, oldest
-    first, reading `batch` rows at a time so an export never holds them all."""
-    archive.ensure_sound()
-    with archive.reading(), _cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT row.snapshot_date, row.time_range, row.rank, row.track_id,
-                   track.name, track.artist_name
-            FROM snapshots AS row
-            LEFT JOIN tracks AS track ON track.track_id = row.track_id
-            ORDER BY row.snapshot_date, row.time_range, row.rank, row.track_id
-            """
-        )
-        while rows := cursor.fetchmany(batch):
-            yield from rows

@@ -282,6 +282,20 @@ def copy_to(destination, file_path=None):
         source.close()
 
 
+def _temporary_copy(file_path):
+    """Return the path of a fresh copy of the archive in a temporary file,
+    which the caller removes."""
+    archive.inspect(file_path, timeout=_timeout())
+    handle, temporary = tempfile.mkstemp(suffix=".db", prefix="mtm-copy-")
+    os.close(handle)
+    try:
+        copy_to(temporary, file_path)
+    except sqlite3.Error as exc:
+        os.unlink(temporary)
+        raise archive.classify(exc, file_path) from exc
+    return temporary
+
+
 def download_copy(today=None):
     """Return (open binary file, file name) of a fresh copy of the archive.
 
@@ -289,18 +303,45 @@ def download_copy(today=None):
     disappears when the response closes the handle.
     """
     file_path = archive.path()
-    archive.inspect(file_path, timeout=_timeout())
-    handle, temporary = tempfile.mkstemp(suffix=".db", prefix="mtm-copy-")
-    os.close(handle)
+    temporary = _temporary_copy(file_path)
     try:
-        copy_to(temporary, file_path)
         copy = open(temporary, "rb")  # noqa: SIM115 - closed by the response
-    except sqlite3.Error as exc:
-        raise archive.classify(exc, file_path) from exc
     finally:
         os.unlink(temporary)
     day = (today or timezone.localdate()).isoformat()
     return copy, f"{file_path.stem}-{day}.db"
+
+
+def export_rows(batch=2000):
+    """Yield every snapshot row with its track's name and artist, oldest
+    first, `batch` rows at a time.
+
+    The rows come from a private copy: a download can take as long as the
+    person's connection makes it, and a statement open on the archive for
+    all that time would keep the snapshot program from committing.
+    """
+    file_path = archive.path()
+    temporary = _temporary_copy(file_path)
+    try:
+        connection = archive.connect(temporary)
+        try:
+            cursor = connection.execute(
+                """
+                SELECT row.snapshot_date, row.time_range, row.rank, row.track_id,
+                       track.name, track.artist_name
+                FROM snapshots AS row
+                LEFT JOIN tracks AS track ON track.track_id = row.track_id
+                ORDER BY row.snapshot_date, row.time_range, row.rank, row.track_id
+                """
+            )
+            while rows := cursor.fetchmany(batch):
+                yield from rows
+        finally:
+            connection.close()
+    except sqlite3.Error as exc:
+        raise archive.classify(exc, file_path) from exc
+    finally:
+        os.unlink(temporary)
 
 
 def _backup_path(file_path, now):

@@ -480,7 +480,7 @@ class SnapshotsCsvView(SpotifyLoginRequiredMixin, View):
         def lines():
             yield writer.writerow(self.header)
             try:
-                for row in figures.snapshot_rows():
+                for row in snapshots.export_rows():
                     yield writer.writerow([spreadsheet_safe(cell) for cell in row])
             except archive.ArchiveError as problem:
                 # The status line is sent, so the last row has to say it.

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import os
 import sqlite3
 import subprocess
 import sys
@@ -244,13 +245,13 @@ def test_the_csv_of_a_faulty_archive_is_a_503(client, faulty_archive):
 def test_a_csv_cut_short_by_damage_says_so_in_its_last_row(
     client, hand_archive, monkeypatch
 ):
-    from dashboard import archive, figures
+    from dashboard import archive
 
     def damaged(batch=2000):
         yield ("2026-01-10", "short_term", 1, "t1", "Song One", "alpha")
         raise archive.ArchiveError("corrupt", "The archive is damaged.")
 
-    monkeypatch.setattr(figures, "snapshot_rows", damaged)
+    monkeypatch.setattr(snapshots, "export_rows", damaged)
 
     lines = read_csv(client.get(CSV))
 
@@ -278,3 +279,30 @@ def test_a_guest_can_neither_snapshot_nor_clear_and_is_told_why(
         assert "may take snapshots or clear data" in response.text
     assert archives.digest(demo_archive) == before
     assert standin.state.api_requests["top_tracks"] == 0
+
+
+def test_a_csv_download_in_progress_never_holds_up_the_snapshot_program(
+    client, demo_archive
+):
+    import glob
+    import tempfile
+
+    copies = os.path.join(tempfile.gettempdir(), "mtm-copy-*")
+    before = set(glob.glob(copies))
+    response = client.get(CSV)
+    chunks = iter(response.streaming_content)
+    next(chunks), next(chunks)  # the header and the first row: mid-export
+
+    writer = sqlite3.connect(demo_archive, timeout=0.5)
+    with writer:
+        writer.execute(
+            "INSERT INTO snapshots VALUES ('T000000000000000000001', '2099-01-01', "
+            "'short_term', 1)"
+        )
+    writer.close()
+    rest = b"".join(chunks).decode()
+    response.close()
+
+    assert "2099-01-01" not in rest  # the export reads one committed state
+    assert len(rest.splitlines()) > 3000
+    assert set(glob.glob(copies)) == before
