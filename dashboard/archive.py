@@ -246,6 +246,29 @@ def classify(exc, file_path=None):
     )
 
 
+def diagnose(exc):
+    """Return the ArchiveError behind a failed archive query: what the file
+    itself shows first, then what SQLite's message names, then a page check."""
+    timeout = connections[ALIAS].settings_dict["OPTIONS"].get("timeout", 2)
+    try:
+        inspect(timeout=timeout)
+    except ArchiveError as problem:
+        return problem
+    problem = classify(exc)
+    if problem.kind == "unknown":
+        return integrity_problem() or problem
+    return problem
+
+
+def diagnosing(execute, sql, params, many, context):
+    """Run a query on the archive connection, turning a failure into an
+    ArchiveError (Django's database instrumentation hook)."""
+    try:
+        return execute(sql, params, many, context)
+    except (DatabaseError, sqlite3.Error) as exc:
+        raise diagnose(exc) from exc
+
+
 def integrity_problem(file_path=None):
     """Return an ArchiveError if SQLite's quick_check finds damage, else None.
 

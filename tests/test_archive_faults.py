@@ -238,3 +238,22 @@ def test_the_stats_table_reads_well(hand_archive):
     assert "Beta (in 3 of 3 snapshots)" in result.stdout
     assert "Feb 2026      0" in result.stdout
     assert Path(hand_archive).exists()
+
+
+@pytest.mark.parametrize(
+    "message", ["database is locked", "no such table: mtm_shared_cache"]
+)
+def test_a_failure_of_djangos_own_database_is_not_blamed_on_the_archive(
+    hand_archive, message
+):
+    """Only queries on the archive connection are diagnosed as archive faults;
+    this error came from elsewhere and the file is sound, so it is a 500."""
+    from django.db import OperationalError
+    from django.test import RequestFactory
+
+    from dashboard.middleware import ArchiveErrorMiddleware
+
+    request = RequestFactory().get("/")
+    middleware = ArchiveErrorMiddleware(lambda request: None)
+
+    assert middleware.process_exception(request, OperationalError(message)) is None
