@@ -14,6 +14,17 @@ holds the row re-reads the session from the database before calling Spotify,
 so a request that waited finds the tokens another one just saved and uses
 them instead of refreshing again. A row left by a crashed worker is taken
 over once it is older than `_stale_after()`.
+
+A request saves its whole copy of the session when it ends, so one that
+loaded the tokens before another request changed them would write its stale
+copy back; `reconcile` corrects that copy first. Each sign-in gets a random
+`lineage` that its refreshes keep: stored tokens of the same lineage and a
+higher generation are newer, while stored tokens of another lineage are
+older ones that Django's `login()` copied along when it cycled the session
+key, not a newer sign-in. `clear` leaves the lineage it cleared under
+`CLEARED_KEY`, so a stale copy of those tokens is dropped rather than saved
+back over a disconnect. A sign-out deletes the session row, and Django
+refuses to save a session whose row is gone, so that needs nothing here.
 """
 
 import logging
@@ -33,6 +44,7 @@ from .models import RefreshLock
 logger = logging.getLogger(__name__)
 
 SESSION_KEY = "spotify_tokens"
+CLEARED_KEY = "spotify_tokens_cleared"
 # Refresh this many seconds before the access token expires, so a page that
 # calls Spotify a little later still holds a live token.
 REFRESH_MARGIN = 300
@@ -50,6 +62,8 @@ class Tokens:
     scope: str = ""
     generation: int = 0
     retry_at: float = 0.0
+    # Empty for tokens stored before lineages existed.
+    lineage: str = ""
 
     def __repr__(self):
         return f"Tokens(generation={self.generation}, expires_at={self.expires_at})"
@@ -73,6 +87,7 @@ class Tokens:
             expires_at=time.time() + reply.expires_in,
             scope=reply.scope or (previous.scope if previous else ""),
             generation=previous.generation + 1 if previous else 0,
+            lineage=previous.lineage if previous else secrets.token_hex(8),
         )
 
 
@@ -82,10 +97,16 @@ def get(session):
 
 def put(session, tokens):
     session[SESSION_KEY] = asdict(tokens)
+    session.pop(CLEARED_KEY, None)
 
 
 def clear(session):
+    """Drop the tokens, and mark their lineage as cleared so that a request
+    which loaded them earlier does not save them back."""
+    current = get(session)
     session.pop(SESSION_KEY, None)
+    if current is not None:
+        session[CLEARED_KEY] = current.lineage
 
 
 def connected(request):
@@ -137,16 +158,28 @@ def refresh(request):
 
 
 def reconcile(session):
-    """Keep newer tokens another request saved, if this request is about to
-    overwrite the whole session with what it loaded before they existed."""
+    """Bring this request's tokens up to date with what other requests saved
+    meanwhile, before the whole session copy it loaded is saved over theirs.
+
+    Drop tokens another request cleared, and take newer tokens of the same
+    sign-in that another request refreshed.
+    """
     mine = get(session) if session.modified else None
     if mine is None or not session.session_key:
         return
     try:
-        stored = _stored(session, session.session_key)
+        data = _load(session, session.session_key)
     except DatabaseError:
         return
-    if stored is not None and stored.generation > mine.generation:
+    if data.get(CLEARED_KEY) == mine.lineage:
+        clear(session)
+        return
+    stored = _parse(data.get(SESSION_KEY))
+    if (
+        stored is not None
+        and stored.lineage == mine.lineage
+        and stored.generation > mine.generation
+    ):
         put(session, stored)
 
 
@@ -189,9 +222,12 @@ def _save(session):
         raise client.Revoked("the session was signed out meanwhile") from error
 
 
+def _load(session, key):
+    return _patiently(type(session)(session_key=key).load)
+
+
 def _stored(session, key):
-    data = _patiently(type(session)(session_key=key).load)
-    return _parse(data.get(SESSION_KEY))
+    return _parse(_load(session, key).get(SESSION_KEY))
 
 
 def _patiently(operation, attempts=20):
