@@ -100,7 +100,9 @@ class ClearDataForm(forms.Form):
     )
 
     def clean_confirm(self):
-        typed = " ".join(self.cleaned_data["confirm"].split()).casefold()
+        # Exactly the phrase, as for any irreversible step; the field has
+        # already stripped the spaces around it.
+        typed = self.cleaned_data["confirm"]
         if typed != CLEAR_PHRASE:
             raise forms.ValidationError(
                 f"That does not match “{CLEAR_PHRASE}”, so nothing was cleared."

@@ -46,7 +46,7 @@ class SnapshotReport:
 
 @dataclass(frozen=True)
 class ClearReport:
-    backup: Path
+    backup: Path | None
     tracks: int
     snapshot_rows: int
 
@@ -371,7 +371,8 @@ def clear(now=None):
     """Save a dated backup beside the archive, then delete every row.
 
     Other writers are held off from the backup to the delete, so the backup
-    holds exactly what was cleared. Return a ClearReport.
+    holds exactly what was cleared. An archive that is already empty is left
+    alone, without a backup. Return a ClearReport (`backup` None if empty).
     """
     now = now or timezone.localtime()
     file_path = archive.path()
@@ -382,6 +383,13 @@ def clear(now=None):
         try:
             connection.execute("BEGIN IMMEDIATE")
             try:
+                rows, catalogue = connection.execute(
+                    "SELECT (SELECT COUNT(*) FROM snapshots), "
+                    "(SELECT COUNT(*) FROM tracks)"
+                ).fetchone()
+                if not rows and not catalogue:
+                    connection.execute("ROLLBACK")
+                    return ClearReport(backup=None, tracks=0, snapshot_rows=0)
                 # A second connection reads while this one holds the write lock.
                 _make_backup(backup, file_path)
                 snapshot_rows = connection.execute("DELETE FROM snapshots").rowcount

@@ -383,11 +383,15 @@ class ClearDataView(ArchiveOwnerRequiredMixin, View):
         except archive.ArchiveError as problem:
             messages.error(request, problem.message)
             return self.render(ClearDataForm(), status=503)
-        messages.success(
-            request,
-            f"Cleared {report.tracks} tracks and {report.snapshot_rows} snapshot "
-            f"rows. A copy of everything was saved first as {report.backup}.",
-        )
+        if report.backup is None:
+            messages.info(request, "The archive was already empty; nothing changed.")
+        else:
+            messages.success(
+                request,
+                f"Cleared {report.tracks} tracks and {report.snapshot_rows} "
+                f"snapshot rows. A copy of everything was saved first as "
+                f"{report.backup}.",
+            )
         return redirect("dashboard:settings")
 
     def render(self, form, status=200):

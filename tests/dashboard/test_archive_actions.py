@@ -121,10 +121,13 @@ def test_the_download_name_takes_nothing_from_the_request(client, hand_archive):
     assert response["Content-Disposition"].endswith('.db"')
 
 
-def test_clearing_needs_the_typed_phrase(client, hand_archive):
+@pytest.mark.parametrize(
+    "typed", ["yes", "clear all", "CLEAR ALL DATA", "clear  all data"]
+)
+def test_clearing_needs_exactly_the_typed_phrase(client, hand_archive, typed):
     before = archives.digest(hand_archive)
 
-    response = client.post(CLEAR, {"confirm": "yes"})
+    response = client.post(CLEAR, {"confirm": typed})
 
     assert response.status_code == 400
     assert "does not match" in response.content.decode()
@@ -132,10 +135,22 @@ def test_clearing_needs_the_typed_phrase(client, hand_archive):
     assert list(hand_archive.parent.glob("*-backup-*")) == []
 
 
+def test_clearing_an_empty_archive_changes_nothing_and_writes_no_backup(
+    client, empty_archive
+):
+    before = archives.digest(empty_archive)
+
+    response = client.post(CLEAR, {"confirm": "clear all data"}, follow=True)
+
+    assert "already empty; nothing changed" in response.content.decode()
+    assert archives.digest(empty_archive) == before
+    assert list(empty_archive.parent.glob("*-backup-*")) == []
+
+
 def test_clearing_saves_a_backup_first_and_names_it(client, hand_archive):
     original = hand_archive.read_bytes()
 
-    response = client.post(CLEAR, {"confirm": "  Clear ALL data "}, follow=True)
+    response = client.post(CLEAR, {"confirm": "  clear all data "}, follow=True)
 
     (backup,) = hand_archive.parent.glob("music_time_machine-backup-*.db")
     text = response.content.decode()
@@ -152,6 +167,13 @@ def test_two_clears_in_one_second_keep_both_backups(hand_archive):
     moment = timezone.localtime()
 
     first = snapshots.clear(moment)
+    refill = sqlite3.connect(hand_archive)
+    with refill:
+        refill.execute(
+            "INSERT INTO tracks (track_id, name, artist_name) VALUES "
+            "('t9', 'Again', 'Someone')"
+        )
+    refill.close()
     second = snapshots.clear(moment)
 
     assert first.backup != second.backup
