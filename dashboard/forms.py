@@ -137,12 +137,13 @@ class SnapshotDateField(forms.DateField):
         day = super().clean(value)
         if day is None:
             return None
+        if not self.dates:
+            raise forms.ValidationError("There are no snapshots yet.")
         snapshot = snapshot_on_or_before(self.dates, day.isoformat())
         if snapshot is None:
-            first = self.dates[0] if self.dates else "none yet"
             raise forms.ValidationError(
                 f"There is no snapshot on or before {day.isoformat()}; the first "
-                f"is {first}."
+                f"is {self.dates[0]}."
             )
         return snapshot
 
@@ -155,6 +156,14 @@ class CompareForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("before", "after"):
             self.fields[name].set_dates(dates)
+
+    def clean(self):
+        # Dates given the wrong way round still mean "from the earlier one".
+        cleaned = super().clean()
+        before, after = cleaned.get("before"), cleaned.get("after")
+        if before and after and before > after:
+            cleaned["before"], cleaned["after"] = after, before
+        return cleaned
 
 
 class TimeCapsuleForm(forms.Form):

@@ -138,6 +138,31 @@ def test_the_compare_page_takes_the_snapshot_on_or_before_a_date(client, hand_ar
     assert (comparison.before, comparison.after) == ("2026-01-10", "2026-02-14")
 
 
+def test_dates_given_the_wrong_way_round_compare_from_the_earlier(client, hand_archive):
+    response = client.get(
+        reverse("dashboard:compare") + "?before=2026-03-20&after=2026-01-10"
+    )
+
+    comparison = response.context["comparison"]
+    assert (comparison.before, comparison.after) == ("2026-01-10", "2026-03-20")
+    # t4, t5 and t6 are in March only; t3 was in January only.
+    assert [move.track.track_id for move in comparison.entered] == ["t4", "t5", "t6"]
+    assert [move.track.track_id for move in comparison.left] == ["t3"]
+
+
+def test_a_time_capsule_of_an_empty_archive_says_there_are_no_snapshots(
+    client, empty_archive
+):
+    response = client.get(
+        reverse("dashboard:playlist_preview", args=["time-capsule"])
+        + "?date=2025-06-04"
+    )
+
+    html = response.content.decode()
+    assert "There are no snapshots yet." in html
+    assert "none yet" not in html
+
+
 def test_a_time_capsule_of_any_date_uses_the_snapshot_before_it(client, hand_archive):
     response = client.get(
         reverse("dashboard:playlist_preview", args=["time-capsule"])
