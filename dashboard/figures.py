@@ -217,25 +217,6 @@ def _month_index(month):
     return year * 12 + number - 1 if 1 <= number <= 12 else None
 
 
-def artist_diversity(since=None):
-    """Return [(date, distinct artists)] for each short-term snapshot.
-
-    As in `consistent_artists`, CROSS JOIN reads rows from the index."""
-    with _cursor() as cursor:
-        cursor.execute(
-            """
-            SELECT row.snapshot_date, COUNT(DISTINCT track.artist_name)
-            FROM tracks AS track
-            CROSS JOIN snapshots AS row ON row.track_id = track.track_id
-            WHERE row.time_range = %s AND row.snapshot_date >= %s
-            GROUP BY row.snapshot_date
-            ORDER BY row.snapshot_date
-            """,
-            [SHORT, since or ""],
-        )
-        return [(day, count) for day, count in cursor.fetchall()]
-
-
 def parse_range(code):
     """Return a known range code; anything else means the default, 12m."""
     return code if code in RANGES else DEFAULT_RANGE
@@ -355,8 +336,8 @@ def _latest_date():
 def _artists_by_date(since=None, limit=10):
     """Return (diversity, top artists) from one pass over the distinct
     (date, artist) pairs: diversity counts pairs per date, consistency counts
-    them per artist. Same results as `artist_diversity` and
-    `consistent_artists`, at the cost of one join instead of two."""
+    them per artist, ordered as in `consistent_artists` (which home uses,
+    as it needs no diversity)."""
     with _cursor() as cursor:
         cursor.execute(
             """

@@ -10,6 +10,7 @@ exceeds `MAX_PAUSE` seconds. Nothing here logs a token, code or secret.
 import base64
 import hashlib
 import logging
+import math
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode
@@ -375,7 +376,11 @@ def _says_quota_exceeded(response):
 
 
 def _retry_after(response):
+    """Return Spotify's pause in seconds, within an hour; 1 if unreadable."""
     try:
-        return max(float(response.headers.get("Retry-After", "1")), 0.0)
+        seconds = float(response.headers.get("Retry-After", "1"))
     except ValueError:
         return 1.0
+    if not math.isfinite(seconds):
+        return 1.0
+    return min(max(seconds, 0.0), 3600.0)

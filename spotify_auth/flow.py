@@ -34,7 +34,8 @@ class Pending:
 
 def begin(session, next_url=""):
     """Record a new sign-in in `session`; return the consent page address."""
-    # 32 bytes: 256 random bits for the state, and a 43-character verifier.
+    # 256 random bits for the state; 64 bytes make an 86-character verifier,
+    # within PKCE's 43 to 128.
     state = secrets.token_urlsafe(32)
     verifier = secrets.token_urlsafe(64)
     pending = _pending(session)

@@ -100,6 +100,19 @@ def test_artist_diversity_counts_distinct_artists_per_snapshot(hand_archive):
     ]
 
 
+def test_home_and_analytics_name_the_same_most_consistent_artists(
+    tmp_path, use_archive
+):
+    from dashboard import demo
+
+    demo.write(tmp_path / "demo.db", "small")
+    use_archive(tmp_path / "demo.db")
+
+    top = figures.analytics("all").top_artists
+    assert figures.home().consistent == top[0]
+    assert figures.consistent_artists(limit=10) == top
+
+
 def test_top_artists_are_ordered_by_dates_then_binary_name(hand_archive):
     top = figures.analytics("all").top_artists
     assert [(artist.artist, artist.snapshots) for artist in top] == [
@@ -172,7 +185,15 @@ def test_an_empty_archive_has_zero_figures_and_no_turnover(empty_archive):
 def test_figures_are_cached_until_the_archive_changes(hand_archive):
     import sqlite3
 
+    from django.db import connections
+    from django.test.utils import CaptureQueriesContext
+
     assert figures.home().tracks_tracked == 7
+    analytics = figures.analytics("all")
+    with CaptureQueriesContext(connections["archive"]) as again:
+        assert figures.home().tracks_tracked == 7
+        assert figures.analytics("all") == analytics
+    assert len(again) == 0
     connection = sqlite3.connect(hand_archive)
     with connection:
         connection.execute(

@@ -274,3 +274,18 @@ def test_only_the_client_module_imports_requests():
     ]
 
     assert importers == ["spotify_auth/client.py"]
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("inf", 1.0), ("nan", 1.0), ("-5", 0.0), ("999999", 3600.0), ("soon", 1.0)],
+)
+def test_an_odd_retry_after_becomes_a_pause_within_an_hour(
+    standin, grant, header, expected
+):
+    standin.faults.set("rate_limited", "me", retry_after=header)
+
+    with pytest.raises(client.RateLimited) as raised:
+        client.me(grant["access_token"])
+
+    assert raised.value.retry_after == expected
