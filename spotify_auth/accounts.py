@@ -59,9 +59,16 @@ def _tie(profile):
             identity = SpotifyIdentity(user=user, spotify_id=profile.id)
             logger.info("First sign-in of a Spotify account; user %s made", user.pk)
         user = identity.user
-        if (user.is_staff, user.is_superuser) != (is_admin, is_admin):
+        # The admin greets people by their short name: their Spotify name.
+        name = profile.display_name[:150]
+        if (user.is_staff, user.is_superuser, user.first_name) != (
+            is_admin,
+            is_admin,
+            name,
+        ):
             user.is_staff = user.is_superuser = is_admin
-            user.save(update_fields=["is_staff", "is_superuser"])
+            user.first_name = name
+            user.save(update_fields=["is_staff", "is_superuser", "first_name"])
         identity.display_name = profile.display_name[:255]
         identity.save()
     return user

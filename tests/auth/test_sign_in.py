@@ -399,7 +399,10 @@ def test_admin_ids_become_staff_and_reach_the_admin(browser, standin, settings):
 
     user = SpotifyIdentity.objects.get(spotify_id="demo-listener").user
     assert user.is_staff and user.is_superuser
-    assert browser.get("/admin/").status_code == 200
+    admin = browser.get("/admin/")
+    assert admin.status_code == 200
+    # Greeted by the Spotify name, not the made-up user name.
+    assert "<strong>Demo Listener</strong>" in admin.text
 
 
 def test_other_ids_are_not_staff(browser, standin):

@@ -194,3 +194,4 @@ def test_settings_show_the_archives_counts_dates_and_size(client, hand_archive):
     )
     assert response.context["file_size"] == hand_archive.stat().st_size
     assert str(hand_archive) in response.content.decode()
+    assert "Connected</span> as Demo Listener." in response.content.decode()
