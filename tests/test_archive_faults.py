@@ -132,7 +132,19 @@ def test_the_stats_command_exits_non_zero_with_one_line(faulty):
     assert len(lines) == 1
     assert sentence in lines[0]
     assert "Traceback" not in result.stderr
+    assert "MUSIC_DB_PATH" not in result.stderr  # the file came from --db
     assert archives.digest(path) == before
+
+
+def test_stats_with_v2_adds_the_kind_and_path(tmp_path):
+    missing = tmp_path / "nowhere.db"
+
+    result = run_stats("--db", str(missing), "-v", "2")
+
+    assert result.returncode == 1
+    assert "Set --db to your music_time_machine.db" in result.stderr
+    assert f"(missing: {missing})" in result.stderr
+    assert not missing.exists()
 
 
 @pytest.fixture

@@ -29,7 +29,13 @@ class Command(BaseCommand):
         try:
             home = figures.home()
         except archive.ArchiveError as problem:
-            raise CommandError(problem.message) from None
+            message = problem.message
+            if db is not None:
+                # The sentence names the setting; here the file came from --db.
+                message = message.replace("MUSIC_DB_PATH", "--db")
+            if verbosity >= 2:
+                message += f" ({problem.kind}: {archive.path()})"
+            raise CommandError(message) from None
 
         if json:
             self.stdout.write(_json(home.as_json()))
