@@ -223,6 +223,46 @@ def _drift(rng, current, pool_pick, changes):
     return current
 
 
+# Over the last snapshots taste drifts toward the local Spotify stand-in's
+# top tracks, so a snapshot taken in the demo continues its story; this many
+# of the stand-in's short-term tracks are still new on the day after.
+HANDOVER_SNAPSHOTS = 10
+NEW_TOMORROW = 4
+
+
+def _handover(catalogue):
+    """Add the stand-in's tracks to `catalogue`; return its lists of ids."""
+    from spotify_auth.standin.catalogue import TOP_TRACKS
+
+    from .snapshots import track_row
+
+    lists = {}
+    for time_range, tracks in TOP_TRACKS.items():
+        for track in tracks:
+            if track["id"] not in catalogue.ids:
+                catalogue.rows.append(track_row(track))
+                catalogue.ids.append(track["id"])
+        lists[time_range] = [track["id"] for track in tracks]
+    return lists
+
+
+def _toward(rng, current, target, steps_left, keep_out=()):
+    """Move `current` a step toward `target`; on the last step, become it
+    but for the tracks in `keep_out`, whose places keep what was there."""
+    if steps_left <= 1:
+        spare = [track for track in current if track not in target]
+        return [
+            spare.pop(0) if track in keep_out and spare else track for track in target
+        ]
+    current = list(current)
+    wanted = [t for t in target if t not in current and t not in keep_out]
+    for track in rng.sample(wanted, len(wanted) // steps_left):
+        outsiders = [i for i, old in enumerate(current) if old not in target]
+        if outsiders:
+            current[rng.choice(outsiders)] = track
+    return current
+
+
 def generate(snapshots, every_days, end=None, seed=2026):
     """Yield (tracks, snapshot rows) for an archive of the given shape."""
     rng = random.Random(seed)
@@ -244,9 +284,18 @@ def generate(snapshots, every_days, end=None, seed=2026):
             return catalogue.new_track()
         return rng.choice(catalogue.ids[-400:])
 
+    handover = None
     for index in range(snapshots):
         day = (start + datetime.timedelta(days=every_days * index)).isoformat()
-        if index:
+        steps_left = snapshots - index
+        if index and steps_left <= HANDOVER_SNAPSHOTS:
+            if handover is None:
+                handover = _handover(catalogue)
+                tomorrow = set(handover["short_term"][-NEW_TOMORROW:])
+            short = _toward(rng, short, handover["short_term"], steps_left, tomorrow)
+            medium = _toward(rng, medium, handover["medium_term"], steps_left)
+            long_ = _toward(rng, long_, handover["long_term"], steps_left)
+        elif index:
             short = _drift(rng, short, recent_or_new, rng.randint(0, churn))
             medium = _drift(
                 rng, medium, lambda pool=short: rng.choice(pool), churn // 3

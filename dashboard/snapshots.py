@@ -82,7 +82,8 @@ def write_problem(exc, file_path):
     return archive.classify(exc, file_path)
 
 
-def _track_row(item):
+def track_row(item):
+    """Return a `tracks` row for a Spotify track object, as a snapshot saves it."""
     artists = ", ".join(
         artist.get("name") or ""
         for artist in item.get("artists") or []
@@ -210,7 +211,7 @@ def _upsert_tracks(connection, pending):
     rows = {}
     for items in pending.values():
         for item in items:
-            rows[item["id"]] = _track_row(item)
+            rows[item["id"]] = track_row(item)
     ids = list(rows)
     placeholders = ", ".join("?" * len(ids))
     known = {

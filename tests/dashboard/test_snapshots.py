@@ -1,9 +1,11 @@
 """Taking a snapshot from the stand-in into a real archive file."""
 
+import datetime
 import sqlite3
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from spotify_auth.standin import catalogue
 from tests import archives
@@ -95,6 +97,20 @@ def test_a_snapshot_reports_what_entered_since_the_last_one(
     )
     assert "10 with updated details" in message_text(response)
     assert rows(path, "SELECT COUNT(*) FROM snapshots") == [(160,)]
+
+
+def test_a_snapshot_in_the_demo_continues_its_story(client, demo_archive, standin):
+    """The demo's lists drift toward the stand-in's, so today's snapshot from
+    the stand-in moves four tracks up from the six-month list into the
+    four-week one, instead of bringing a whole new top 50."""
+    yesterday = (timezone.localdate() - datetime.timedelta(days=1)).isoformat()
+
+    response = client.post(TAKE, follow=True)
+
+    text = message_text(response)
+    assert "150 rows, 0 new tracks in the catalogue" in text
+    assert f"4 of your four-week top 50 were not in it on {yesterday}." in text
+    assert client.get(reverse("dashboard:home")).context["figures"].turnover_pct == 8
 
 
 @pytest.mark.parametrize(
