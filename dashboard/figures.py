@@ -69,6 +69,8 @@ class AnalyticsFigures:
     growth: list[tuple[str, int, int]]
     diversity: list[tuple[str, int]]
     top_artists: list[ArtistCount]
+    # Artists with as many snapshots as the last one listed, left out.
+    tied_beyond: int = 0
 
 
 def _cursor():
@@ -334,10 +336,11 @@ def _latest_date():
 
 
 def _artists_by_date(since=None, limit=10):
-    """Return (diversity, top artists) from one pass over the distinct
-    (date, artist) pairs: diversity counts pairs per date, consistency counts
-    them per artist, ordered as in `consistent_artists` (which home uses,
-    as it needs no diversity)."""
+    """Return (diversity, top artists, artists tied with the last of them
+    but left out) from one pass over the distinct (date, artist) pairs:
+    diversity counts pairs per date, consistency counts them per artist,
+    ordered as in `consistent_artists` (which home uses, as it needs no
+    diversity). Python's string order is SQLite's binary order."""
     with _cursor() as cursor:
         cursor.execute(
             """
@@ -349,26 +352,25 @@ def _artists_by_date(since=None, limit=10):
             )
             SELECT 'day', day, COUNT(*) FROM pairs GROUP BY day
             UNION ALL
-            SELECT * FROM (
-                SELECT 'artist', artist, COUNT(*) AS dates FROM pairs
-                GROUP BY artist ORDER BY dates DESC, artist LIMIT %s
-            )
+            SELECT 'artist', artist, COUNT(*) FROM pairs GROUP BY artist
             """,
-            [SHORT, since or "", limit],
+            [SHORT, since or ""],
         )
         rows = cursor.fetchall()
     diversity = sorted((day, count) for kind, day, count in rows if kind == "day")
-    top = sorted(
+    ranked = sorted(
         (ArtistCount(artist, count) for kind, artist, count in rows if kind != "day"),
         key=lambda artist: (-artist.snapshots, artist.artist),
     )
-    return diversity, top
+    top, rest = ranked[:limit], ranked[limit:]
+    tied = sum(1 for artist in rest if top and artist.snapshots == top[-1].snapshots)
+    return diversity, top, tied
 
 
 def _analytics(code):
     # All time needs no anchor date, which saves a scan of the archive.
     since = None if code == "all" else range_start(code, _latest_date())
-    diversity, top_artists = _artists_by_date(since)
+    diversity, top_artists, tied = _artists_by_date(since)
     # Catalogue growth: discoveries a month and the running catalogue size,
     # shown from the month the range starts in.
     growth, total = [], 0
@@ -383,6 +385,7 @@ def _analytics(code):
         growth=growth,
         diversity=diversity,
         top_artists=top_artists,
+        tied_beyond=tied,
     )
 
 

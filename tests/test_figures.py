@@ -100,6 +100,26 @@ def test_artist_diversity_counts_distinct_artists_per_snapshot(hand_archive):
     ]
 
 
+def test_artists_tied_with_the_tenth_are_counted(tmp_path, use_archive):
+    from tests import archives
+
+    # Twelve artists, one track each, all on both dates: a twelve-way tie.
+    tracks = [(f"t{n:02d}", f"Song {n}", f"Artist {n:02d}") for n in range(12)]
+    rows = [
+        (track_id, day, "short_term", rank)
+        for day in ("2026-01-01", "2026-02-01")
+        for rank, (track_id, _, _) in enumerate(tracks, start=1)
+    ]
+    use_archive(archives.build(tmp_path / "ties.db", tracks, rows))
+
+    analytics = figures.analytics("all")
+
+    assert [a.artist for a in analytics.top_artists] == [
+        f"Artist {n:02d}" for n in range(10)
+    ]
+    assert analytics.tied_beyond == 2
+
+
 def test_home_and_analytics_name_the_same_most_consistent_artists(
     tmp_path, use_archive
 ):

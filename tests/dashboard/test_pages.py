@@ -127,6 +127,20 @@ def test_analytics_lists_the_ten_most_consistent_artists(client, hand_archive):
         ("alpha", 3),
     ]
     assert response.context["diversity_chart"]["series"][0]["data"] == [2, 3, 5]
+    # Five artists in all, so none is left out of the ten.
+    assert "more artist" not in response.content.decode()
+
+
+def test_analytics_says_how_many_artists_tie_beyond_the_ten(
+    client, tmp_path, use_archive
+):
+    tracks = [(f"t{n:02d}", f"Song {n}", f"Artist {n:02d}") for n in range(13)]
+    rows = [(track_id, "2026-01-01", "short_term", 1) for track_id, _, _ in tracks]
+    use_archive(archives.build(tmp_path / "ties.db", tracks, rows))
+
+    response = client.get(reverse("dashboard:analytics") + "?range=all")
+
+    assert "3 more artists are also on 1 of 1 snapshots" in response.content.decode()
 
 
 def test_pages_carry_no_inline_script_or_style(client, demo_archive):
