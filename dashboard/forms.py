@@ -124,7 +124,13 @@ class SnapshotDateField(forms.DateField):
 
     def __init__(self, *args, **kwargs):
         super().__init__(
-            *args, widget=forms.DateInput(attrs={"type": "date"}), **kwargs
+            *args,
+            widget=forms.DateInput(attrs={"type": "date"}),
+            error_messages={
+                "required": "Pick a date.",
+                "invalid": "Give a date as YYYY-MM-DD.",
+            },
+            **kwargs,
         )
         self.dates = []
 

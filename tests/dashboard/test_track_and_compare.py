@@ -182,3 +182,12 @@ def test_the_compare_page_needs_two_snapshots(client, empty_archive):
     response = client.get(reverse("dashboard:compare"))
 
     assert "needs at least two snapshots" in response.content.decode()
+
+
+def test_an_empty_or_unreadable_date_gets_a_sentence_of_its_own(client, hand_archive):
+    empty = client.get(reverse("dashboard:compare") + "?before=&after=2026-03-20")
+    odd = client.get(reverse("dashboard:compare") + "?before=soon&after=2026-03-20")
+
+    assert "Pick a date." in empty.content.decode()
+    assert "Give a date as YYYY-MM-DD." in odd.content.decode()
+    assert empty.context["comparison"] is None and odd.context["comparison"] is None
