@@ -16,16 +16,22 @@ from . import accounts, client, flow, tokens
 logger = logging.getLogger(__name__)
 
 
-def connect_csp():
-    """Return the site's CSP with Spotify's accounts origin allowed as a form
-    target: browsers apply form-action to the redirect after "Connect"."""
+def allow_connect(response):
+    """Let the "Connect Spotify" form on `response` lead to Spotify's accounts
+    origin, and return the response.
+
+    Browsers apply form-action to the redirect after the form is sent. This
+    sets what Django's `csp_override` decorator sets; the decorator cannot be
+    used because the origin is a setting read per request, not at import.
+    """
     policy = dict(settings.SECURE_CSP)
     parts = urlsplit(settings.SPOTIFY_ACCOUNTS_URL)
     policy["form-action"] = [
         *policy.get("form-action", ["'self'"]),
         f"{parts.scheme}://{parts.netloc}",
     ]
-    return policy
+    response._csp_config = policy
+    return response
 
 
 def safe_next(request, candidate):
@@ -46,8 +52,7 @@ def problem(request, title, sentence, status):
         {"title": title, "sentence": sentence},
         status=status,
     )
-    response._csp_config = connect_csp()
-    return response
+    return allow_connect(response)
 
 
 class LandingView(TemplateView):
@@ -63,8 +68,7 @@ class LandingView(TemplateView):
 
     def render_to_response(self, context, **response_kwargs):
         response = super().render_to_response(context, **response_kwargs)
-        response._csp_config = connect_csp()
-        return response
+        return allow_connect(response)
 
 
 class StartView(View):
@@ -124,8 +128,7 @@ class CallbackView(View):
 
     def _cancelled(self, request):
         response = render(request, "spotify_auth/cancelled.html")
-        response._csp_config = connect_csp()
-        return response
+        return allow_connect(response)
 
 
 class LogoutView(View):
