@@ -134,6 +134,9 @@ class TrackAdmin(ReadOnlyMixin, admin.ModelAdmin):
     ]
     readonly_fields = fields
 
+    class Media:
+        css = {"all": ["css/admin.css"]}
+
     def get_changelist(self, request, **kwargs):
         return PageStatsChangeList
 

@@ -77,8 +77,21 @@
       axis.ticks.color = palette.text;
       axis.grid = { color: palette.grid };
     }
+    // Date labels stay level and Chart.js drops the ones that do not fit.
+    // offset keeps half a step free at each end: without it Chart.js counts
+    // one label more than the axis can hold (it expects labels at both
+    // ends, but the ones it keeps stop short of the end), so at phone width
+    // "2024-12-11" ran into "2025-05-07". With it, the kept labels are
+    // always at least a label's width plus autoSkipPadding apart.
     config.options.scales.x = {
-      ticks: { color: palette.text, autoSkip: true, maxRotation: 0 },
+      offset: true,
+      ticks: {
+        color: palette.text,
+        autoSkip: true,
+        autoSkipPadding: 12,
+        maxRotation: 0,
+        minRotation: 0,
+      },
       grid: { color: palette.grid },
     };
     if (data.yLabel) {
