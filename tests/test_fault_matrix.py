@@ -22,7 +22,7 @@ from django.urls import reverse
 from dashboard import demo
 from spotify_auth import tokens
 from tests import archives
-from tests.fixtures_spotify import csrf_post
+from tests.fixtures_spotify import csrf_post, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True, databases=["default", "archive"])
 
@@ -114,19 +114,17 @@ def demo_archive(tmp_path, use_archive):
 def test_each_spotify_fault_gets_a_sentence_and_loses_nothing(
     signed_in_client, standin, demo_archive, action, capsys
 ):
+    # signed_in_client makes the stand-in's listener the archive's owner.
     before = archives.digest(demo_archive)
     seen = defaultdict(list)
 
     for fault in FAULTS:
         standin.faults.clear()
-        # A refresh fault signs some sessions out; start each from a fresh one.
-        client = signed_in_client if action != "token refresh" else None
-        if client is None:
-            from tests.fixtures_spotify import sign_in
-
-            client = Client(enforce_csrf_checks=True)
-            sign_in(client, standin)
-            client.csrf_token = client.cookies["csrftoken"].value
+        # A revoked grant is dropped from the session (and a refresh fault
+        # signs it out), so each fault starts from a fresh sign-in.
+        client = Client(enforce_csrf_checks=True)
+        sign_in(client, standin)
+        client.csrf_token = client.cookies["csrftoken"].value
         response = ACTIONS[action](client, standin, fault)
         standin.faults.clear()
 
