@@ -246,12 +246,16 @@ def classify(exc, file_path=None):
     )
 
 
+def busy_timeout():
+    """Return the seconds the archive connection waits for a writer's lock."""
+    return connections[ALIAS].settings_dict["OPTIONS"].get("timeout", 2)
+
+
 def diagnose(exc):
     """Return the ArchiveError behind a failed archive query: what the file
     itself shows first, then what SQLite's message names, then a page check."""
-    timeout = connections[ALIAS].settings_dict["OPTIONS"].get("timeout", 2)
     try:
-        inspect(timeout=timeout)
+        inspect(timeout=busy_timeout())
     except ArchiveError as problem:
         return problem
     problem = classify(exc)
@@ -327,7 +331,7 @@ def ensure_sound():
     """
     marker = change_marker()
     if _sound.get(marker[0]) != marker:
-        inspect(timeout=connections[ALIAS].settings_dict["OPTIONS"].get("timeout", 2))
+        inspect(timeout=busy_timeout())
         _sound[marker[0]] = marker
     return marker
 

@@ -38,7 +38,7 @@ class ArchiveErrorMiddleware:
         if not any(word in str(exception).lower() for word in DAMAGE):
             return None
         try:
-            archive.inspect()
+            archive.inspect(timeout=archive.busy_timeout())
         except archive.ArchiveError as problem:
             return self.render(request, problem)
         problem = archive.integrity_problem()
